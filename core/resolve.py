@@ -10,6 +10,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 
@@ -43,20 +44,36 @@ def split_reference(reference: str) -> tuple[str, str]:
     return module, qualname
 
 
+def import_module(
+    module_name: str, python_paths: Sequence[str] = (), base_dir: Path | None = None
+) -> ModuleType:
+    """Import `module_name` with the project's paths first; any failure is a ResolveError.
+
+    This runs the module's top-level code, so call it only once the user has agreed
+    to import (resolve, validate with resolving, run, or inspect).
+    """
+    add_python_paths(python_paths, base_dir)
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        raise ResolveError(f"Cannot import module {module_name!r}: {exc}") from None
+    except SystemExit as exc:  # a script-style module calling sys.exit() on import
+        raise ResolveError(
+            f"Importing {module_name!r} called sys.exit({exc.code!r}); "
+            "move that code under `if __name__ == '__main__':`."
+        ) from None
+    except Exception as exc:  # user code failing on import
+        raise ResolveError(
+            f"Importing {module_name!r} failed: {type(exc).__name__}: {exc}"
+        ) from None
+
+
 def resolve_callable(
     reference: str, python_paths: Sequence[str] = (), base_dir: Path | None = None
 ) -> Callable[..., Any]:
     """Import the module of `reference` and return the callable it names."""
     module_name, qualname = split_reference(reference)
-    add_python_paths(python_paths, base_dir)
-    try:
-        obj: Any = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        raise ResolveError(f"Cannot import module {module_name!r}: {exc}") from None
-    except Exception as exc:  # user code failing on import
-        raise ResolveError(
-            f"Importing {module_name!r} failed: {type(exc).__name__}: {exc}"
-        ) from None
+    obj: Any = import_module(module_name, python_paths, base_dir)
     for part in qualname.split("."):
         try:
             obj = getattr(obj, part)

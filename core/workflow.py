@@ -13,7 +13,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -184,6 +184,26 @@ class Workflow:
         self._subscribers: list[Callable[[Change], None]] = []
         self._graph: nx.DiGraph | None = None
 
+    @classmethod
+    def from_specs(
+        cls,
+        specs: Iterable[TaskSpec],
+        name: str = "Untitled",
+        *,
+        python_paths: Sequence[str] = (".",),
+        base_dir: Path | str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> Workflow:
+        """A workflow holding `specs` exactly as given, without the edit-time checks.
+
+        Loaders use this so that a hand-edited file with duplicate names, dangling
+        dependencies or a cycle still opens, and `problems()` can point at what to
+        repair; editing afterwards goes through the checked methods as usual.
+        """
+        workflow = cls(name, python_paths=python_paths, base_dir=base_dir, extra=extra)
+        workflow._tasks = list(specs)
+        return workflow
+
     # -- reading -----------------------------------------------------------
     @property
     def tasks(self) -> list[TaskSpec]:
@@ -259,6 +279,20 @@ class Workflow:
             return None
         return [upstream, *path]
 
+    def _cycle_through(self, name: str) -> list[str] | None:
+        """A cycle passing through `name`, or None; cycles elsewhere (from a file) are ignored."""
+        g = self.graph()
+        if name not in g:
+            return None
+        for succ in g.successors(name):
+            if succ == name:
+                return [name, name]
+            try:
+                return [name, *nx.shortest_path(g, succ, name)]
+            except nx.NetworkXNoPath:
+                continue
+        return None
+
     # -- observing ---------------------------------------------------------
     def subscribe(self, callback: Callable[[Change], None]) -> Callable[[], None]:
         """Call `callback` after every change; returns a function that unsubscribes."""
@@ -285,8 +319,8 @@ class Workflow:
         position = len(self._tasks) if index is None else max(0, min(index, len(self._tasks)))
         self._tasks.insert(position, spec)
         self._graph = None
-        if not nx.is_directed_acyclic_graph(self.graph()):
-            cycle = [u for u, _ in nx.find_cycle(self.graph())]
+        cycle = self._cycle_through(spec.name)
+        if cycle:
             self._tasks.remove(spec)
             self._graph = None
             raise CycleError(f"Adding {spec.name} would create a cycle: {_arrow(cycle)}", cycle)
@@ -337,11 +371,26 @@ class Workflow:
         spec.name = new_name
         if spec.log_path == default_log_path(old):
             spec.log_path = default_log_path(new_name)
+        renamed: list[DependencySpec] = []
         if unique:
             for other in self._tasks:
                 for dep in other.dependencies:
                     if dep.task == old:
                         dep.task = new_name
+                        renamed.append(dep)
+        self._graph = None
+        cycle = self._cycle_through(new_name)
+        if cycle:
+            # A dangling dependency on `new_name` now points at this task and closes a loop.
+            spec.name = old
+            if spec.log_path == default_log_path(new_name):
+                spec.log_path = default_log_path(old)
+            for dep in renamed:
+                dep.task = old
+            self._graph = None
+            raise CycleError(
+                f"Renaming {old} to {new_name} would create a cycle: {_arrow(cycle)}", cycle
+            )
         self._notify(Change("task_renamed", spec, new_name, old_name=old), structural=True)
 
     def set_field(self, ref: TaskSpec | str, name: str, value: Any) -> None:
