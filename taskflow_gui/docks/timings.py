@@ -1,0 +1,1048 @@
+"""The Timings dock: a sortable per-task table, a Gantt chart and the run's totals.
+
+Both views read one :class:`RunTimeline`, a plain-Python record of the run that
+is updated from the engine's events while the run goes on and replaced by the
+final ``ProcessResult`` when it ends (the result is authoritative: it carries
+the critical path). The Gantt chart is also used by the comparison view, which
+is why it takes a timeline and an optional fixed time span.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QPointF,
+    QRectF,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHelpEvent,
+    QIcon,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QTableView,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+from taskflow_core.compare import format_seconds, iter_task_results
+
+from taskflow_gui.status_style import (
+    CANCELLED,
+    FAILED,
+    PENDING,
+    RUNNING,
+    SKIPPED,
+    STATUS_KEYS,
+    SUCCEEDED,
+    is_finished,
+    status_border_color,
+    status_color,
+    status_key,
+    status_label,
+    status_text_color,
+)
+
+__all__ = ["GanttChart", "RunTimeline", "TaskTiming", "TimingsDock", "TimingsModel"]
+
+# A task that started this long before the run did was reused by ``resume_from``.
+_REUSE_TOLERANCE = 0.05
+
+
+@dataclass
+class TaskTiming:
+    """What the views know about one task of the run."""
+
+    name: str
+    status: str = PENDING
+    started_at: float | None = None
+    finished_at: float | None = None
+    duration: float | None = None
+    attempts: int = 0
+    worker: int | None = None
+    error: str | None = None
+    skipped_because: str | None = None
+    reused: bool = False
+
+    def end_at(self, now: float) -> float | None:
+        """Finish time, or ``now`` while running."""
+        if self.finished_at is not None:
+            return self.finished_at
+        if self.started_at is not None and self.status == RUNNING:
+            return now
+        if self.started_at is not None and self.duration is not None:
+            return self.started_at + self.duration
+        return None
+
+    def elapsed(self, now: float) -> float | None:
+        """Measured duration, or time so far while running."""
+        if self.duration is not None and self.status != RUNNING:
+            return self.duration
+        if self.started_at is not None and self.status == RUNNING:
+            return max(0.0, now - self.started_at)
+        return self.duration
+
+
+class RunTimeline:
+    """One run as the Timings views see it; fed by events, then by the result."""
+
+    def __init__(self) -> None:
+        self.tasks: dict[str, TaskTiming] = {}
+        self.run_start: float | None = None
+        self.run_end: float | None = None
+        self.wall_seconds: float | None = None
+        self.mode = ""
+        self.max_workers = 1
+        self.critical_path: list[str] = []
+        self.critical_path_seconds: float | None = None
+        self.finished = False
+
+    @classmethod
+    def from_result(cls, result: Any) -> RunTimeline:
+        """A finished timeline from a ``ProcessResult``."""
+        timeline = cls()
+        timeline.set_result(result)
+        return timeline
+
+    # -- updates ----------------------------------------------------------------------
+
+    def reset(self, names: Iterable[str] = (), *, mode: str = "", max_workers: int = 1) -> None:
+        """Start over with ``names`` pending."""
+        self.tasks = {n: TaskTiming(n) for n in names}
+        self.run_start = self.run_end = self.wall_seconds = None
+        self.mode, self.max_workers = mode, max(1, int(max_workers or 1))
+        self.critical_path, self.critical_path_seconds = [], None
+        self.finished = False
+
+    def start(self, t: float | None = None) -> None:
+        """The run began at ``t`` (epoch seconds)."""
+        self.run_start = t if t is not None else time.time()
+        self.finished = False
+
+    def task_started(self, event: Any) -> TaskTiming:
+        """Apply a ``TaskStarted(task, attempt, worker, time)`` event."""
+        timing = self.tasks.get(event.task) or self.tasks.setdefault(
+            event.task, TaskTiming(event.task)
+        )
+        t = float(getattr(event, "time", None) or time.time())
+        if timing.status != RUNNING or timing.started_at is None:
+            timing.started_at = t  # a retry keeps the first attempt's start
+        timing.status = RUNNING
+        timing.finished_at = timing.duration = None
+        timing.attempts = int(getattr(event, "attempt", 1) or 1)
+        worker = getattr(event, "worker", None)
+        timing.worker = int(worker) if worker is not None else timing.worker
+        if self.run_start is None or t < self.run_start:
+            self.run_start = t
+        return timing
+
+    def task_finished(self, event: Any) -> TaskTiming:
+        """Apply a ``TaskFinished(task, result)`` event."""
+        timing = self.tasks.get(event.task) or self.tasks.setdefault(
+            event.task, TaskTiming(event.task)
+        )
+        self._apply(timing, event.result)
+        timing.reused = bool(
+            self.run_start is not None
+            and timing.started_at is not None
+            and timing.started_at < self.run_start - _REUSE_TOLERANCE
+        )
+        return timing
+
+    def set_result(self, result: Any) -> None:
+        """Replace everything with a finished ``ProcessResult``."""
+        pairs = list(iter_task_results(result))
+        self.tasks = {name: self.tasks.get(name) or TaskTiming(name) for name, _ in pairs}
+        for name, task_result in pairs:
+            self._apply(self.tasks[name], task_result)
+        self.mode = str(getattr(result, "mode", self.mode) or self.mode)
+        self.max_workers = int(getattr(result, "max_workers", self.max_workers) or 1)
+        wall = getattr(result, "wall_seconds", None)
+        self.wall_seconds = float(wall) if wall is not None else None
+        self.critical_path = list(getattr(result, "critical_path", None) or [])
+        cp = getattr(result, "critical_path_seconds", None)
+        self.critical_path_seconds = float(cp) if cp is not None else None
+        self.run_start = self._result_start(result)
+        if self.run_start is not None and self.wall_seconds is not None:
+            self.run_end = self.run_start + self.wall_seconds
+        for timing in self.tasks.values():
+            timing.reused = bool(
+                self.run_start is not None
+                and timing.started_at is not None
+                and timing.started_at < self.run_start - _REUSE_TOLERANCE
+            )
+        self.finished = True
+
+    def _result_start(self, result: Any) -> float | None:
+        explicit = getattr(result, "started_at", None)
+        if isinstance(explicit, (int, float)):
+            return float(explicit)
+        starts = [t.started_at for t in self.tasks.values() if t.started_at is not None]
+        ends = [t.finished_at for t in self.tasks.values() if t.finished_at is not None]
+        if not starts:
+            return self.run_start
+        fresh = starts
+        if ends and self.wall_seconds is not None:
+            # Reused tasks (resume_from) carry the earlier run's times: leave them out.
+            earliest = max(ends) - self.wall_seconds - _REUSE_TOLERANCE
+            fresh = [s for s in starts if s >= earliest] or starts
+        first = min(fresh)
+        if self.run_start is not None and first - 1.0 <= self.run_start <= first:
+            return self.run_start  # measured live (RunStarted)
+        return first
+
+    @staticmethod
+    def _apply(timing: TaskTiming, result: Any) -> None:
+        timing.status = status_key(getattr(result, "status", None))
+        started = getattr(result, "started_at", None)
+        finished = getattr(result, "finished_at", None)
+        timing.started_at = float(started) if started is not None else timing.started_at
+        timing.finished_at = float(finished) if finished is not None else None
+        duration = getattr(result, "duration", None)
+        if duration is None and timing.started_at is not None and timing.finished_at is not None:
+            duration = timing.finished_at - timing.started_at
+        timing.duration = float(duration) if duration is not None else None
+        attempts = getattr(result, "attempts", None)
+        timing.attempts = int(attempts) if attempts is not None else timing.attempts
+        worker = getattr(result, "worker", None)
+        timing.worker = int(worker) if worker is not None else timing.worker
+        timing.error = getattr(result, "error", None)
+        timing.skipped_because = getattr(result, "skipped_because", None)
+        if timing.status in (SKIPPED,) or (
+            timing.status == CANCELLED and timing.started_at is None
+        ):
+            timing.worker = None
+
+    # -- derived ----------------------------------------------------------------------
+
+    def offset(self, t: float | None) -> float | None:
+        """Seconds from the start of the run to ``t``."""
+        if t is None or self.run_start is None:
+            return None
+        return t - self.run_start
+
+    def elapsed(self, now: float | None = None) -> float:
+        """Wall time: final once finished, counting while running."""
+        if self.wall_seconds is not None and self.finished:
+            return self.wall_seconds
+        if self.run_start is None:
+            return 0.0
+        return max(0.0, (now if now is not None else time.time()) - self.run_start)
+
+    def is_live(self) -> bool:
+        return self.run_start is not None and not self.finished
+
+    def bars(self) -> list[TaskTiming]:
+        """Tasks that ran in this run (and so have a bar)."""
+        return [
+            t
+            for t in self.tasks.values()
+            if t.started_at is not None and not t.reused and t.status != PENDING
+        ]
+
+    def lane_count(self) -> int:
+        """Lanes to draw: every worker used, and idle ones up to max_workers."""
+        used = max((t.worker for t in self.bars() if t.worker is not None), default=-1) + 1
+        runnable = sum(1 for t in self.tasks.values() if not t.reused) or 1
+        return max(1, used, min(self.max_workers, runnable))
+
+    def work_seconds(self, now: float | None = None) -> float:
+        """Sum of task durations measured in this run (reused tasks excluded)."""
+        now = now if now is not None else time.time()
+        return sum(t.elapsed(now) or 0.0 for t in self.tasks.values() if not t.reused)
+
+    def span(self, now: float | None = None) -> float:
+        """Seconds the chart must cover."""
+        now = now if now is not None else time.time()
+        ends = [self.offset(t.end_at(now)) or 0.0 for t in self.bars()]
+        return max([self.elapsed(now), *ends, 0.0])
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUS_KEYS, 0)
+        for t in self.tasks.values():
+            counts[t.status] += 1
+        return counts
+
+
+# ---------------------------------------------------------------------------------------
+# Table
+
+
+COLUMNS = ("Task", "Status", "Start", "Duration", "Attempts", "Worker")
+COL_TASK, COL_STATUS, COL_START, COL_DURATION, COL_ATTEMPTS, COL_WORKER = range(6)
+SORT_ROLE = Qt.ItemDataRole.UserRole
+NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _swatch(key: str) -> QIcon:
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(status_color(key))
+    painter.setPen(QPen(status_border_color(key), 1))
+    painter.drawRoundedRect(QRectF(0.5, 0.5, 11, 11), 3, 3)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class TimingsModel(QAbstractTableModel):
+    """One row per task of a :class:`RunTimeline`; sort keys in ``SORT_ROLE``."""
+
+    def __init__(self, timeline: RunTimeline, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._timeline = timeline
+        self._names: list[str] = list(timeline.tasks)
+        self._rows: dict[str, int] = {n: i for i, n in enumerate(self._names)}
+        self._icons: dict[str, QIcon] = {}
+        self._now = time.time()
+
+    def reload(self) -> None:
+        """The timeline's task list changed: rebuild."""
+        self.beginResetModel()
+        self._names = list(self._timeline.tasks)
+        self._rows = {n: i for i, n in enumerate(self._names)}
+        self.endResetModel()
+
+    def task_changed(self, name: str) -> None:
+        """One task's timing changed."""
+        row = self._rows.get(name)
+        if row is None:
+            self.reload()
+            return
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def tick(self, now: float) -> None:
+        """Refresh the durations of running tasks."""
+        self._now = now
+        for name, row in self._rows.items():
+            if self._timeline.tasks[name].status == RUNNING:
+                index = self.index(row, COL_DURATION)
+                self.dataChanged.emit(index, index)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._names)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section >= COL_START:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid():
+            return None
+        timing = self._timeline.tasks[self._names[index.row()]]
+        column = index.column()
+        now = time.time() if timing.status == RUNNING else self._now
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(timing, column, now)
+        if role == SORT_ROLE:
+            return self._sort_key(timing, column, now)
+        if role == NAME_ROLE:
+            return timing.name
+        if role == Qt.ItemDataRole.DecorationRole and column == COL_STATUS:
+            icon = self._icons.get(timing.status)
+            if icon is None:
+                icon = self._icons[timing.status] = _swatch(timing.status)
+            return icon
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= COL_START:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tooltip(timing, self._timeline)
+        if role == Qt.ItemDataRole.FontRole and timing.name in self._timeline.critical_path:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def _display(self, timing: TaskTiming, column: int, now: float) -> str:
+        if column == COL_TASK:
+            return timing.name
+        if column == COL_STATUS:
+            label = status_label(timing.status)
+            return f"{label} (reused)" if timing.reused else label
+        if column == COL_START:
+            offset = None if timing.reused else self._timeline.offset(timing.started_at)
+            return "" if offset is None else f"{offset:.2f} s"
+        if column == COL_DURATION:
+            elapsed = timing.elapsed(now)
+            return "" if elapsed is None else f"{elapsed:.2f} s"
+        if column == COL_ATTEMPTS:
+            return str(timing.attempts) if timing.attempts else ""
+        if column == COL_WORKER:
+            return "" if timing.worker is None or timing.reused else str(timing.worker + 1)
+        return ""
+
+    def _sort_key(self, timing: TaskTiming, column: int, now: float) -> Any:
+        if column == COL_TASK:
+            return timing.name.lower()
+        if column == COL_STATUS:
+            return STATUS_KEYS.index(timing.status)
+        if column == COL_START:
+            offset = self._timeline.offset(timing.started_at)
+            return math.inf if offset is None or timing.reused else offset
+        if column == COL_DURATION:
+            elapsed = timing.elapsed(now)
+            return -1.0 if elapsed is None else elapsed
+        if column == COL_ATTEMPTS:
+            return timing.attempts
+        if column == COL_WORKER:
+            return math.inf if timing.worker is None else float(timing.worker)
+        return 0
+
+
+def _tooltip(timing: TaskTiming, timeline: RunTimeline) -> str:
+    now = time.time()
+    lines = [f"<b>{timing.name}</b>: {status_label(timing.status)}"]
+    if timing.reused:
+        lines.append("reused from the previous run")
+    offset = timeline.offset(timing.started_at)
+    if offset is not None and not timing.reused:
+        lines.append(f"start {offset:.2f} s")
+    elapsed = timing.elapsed(now)
+    if elapsed is not None:
+        lines.append(f"duration {elapsed:.2f} s")
+    if timing.attempts > 1:
+        lines.append(f"{timing.attempts} attempts")
+    if timing.worker is not None and not timing.reused:
+        lines.append(f"worker {timing.worker + 1}")
+    if timing.name in timeline.critical_path:
+        lines.append("on the critical path")
+    if timing.skipped_because:
+        lines.append(f"skipped because {timing.skipped_because} failed")
+    if timing.error and timing.status == FAILED:
+        last = next((ln for ln in reversed(timing.error.splitlines()) if ln.strip()), "")
+        lines.append(_escape(last[:200]))
+    return "<br>".join(lines)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# ---------------------------------------------------------------------------------------
+# Gantt chart
+
+
+def nice_step(span: float, max_ticks: int) -> float:
+    """A round tick step (1, 2 or 5 times a power of ten) giving at most ``max_ticks``."""
+    if span <= 0 or max_ticks <= 0:
+        return 1.0
+    raw = span / max_ticks
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 5, 10):
+        if factor * power >= raw:
+            return factor * power
+    return 10 * power
+
+
+def _tick_label(value: float, step: float) -> str:
+    decimals = max(0, -math.floor(math.log10(step))) if step < 1 else 0
+    return f"{value:.{decimals}f} s"
+
+
+class GanttChart(QWidget):
+    """One lane per worker, one bar per task, coloured by status.
+
+    The critical path is outlined in black. ``set_time_span`` fixes the x-axis so
+    that two charts can share one time scale.
+    """
+
+    #: A bar was clicked: the task's name.
+    task_clicked = Signal(str)
+
+    LANE_HEIGHT = 30
+    BAR_HEIGHT = 20
+
+    def __init__(self, parent: QWidget | None = None, *, title: str = "") -> None:
+        super().__init__(parent)
+        self.setObjectName("ganttChart")
+        self.setMouseTracking(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._timeline = RunTimeline()
+        self._span: float | None = None
+        self._title = title
+        self._selected: str | None = None
+        self._fixed_label_width: int | None = None
+        self._bar_rects: list[tuple[QRectF, TaskTiming]] = []
+        self.show_legend = True
+        self.paint_count = 0
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.9))
+        self._small = small
+        bold = QFont(self.font())
+        bold.setBold(True)
+        self._bold = bold
+
+    # -- API --------------------------------------------------------------------------
+
+    @property
+    def timeline(self) -> RunTimeline:
+        return self._timeline
+
+    def set_timeline(self, timeline: RunTimeline) -> None:
+        """Show ``timeline`` (kept by reference: call ``update()`` after changing it)."""
+        self._timeline = timeline
+        self.updateGeometry()
+        self.update()
+
+    def set_result(self, result: Any) -> None:
+        """Show a finished ``ProcessResult``."""
+        self.set_timeline(RunTimeline.from_result(result))
+
+    def set_time_span(self, seconds: float | None) -> None:
+        """Fix the x-axis to ``seconds`` (None: fit the run)."""
+        self._span = seconds
+        self.update()
+
+    def time_span(self) -> float:
+        """Seconds the x-axis covers right now."""
+        span = self._timeline.span()
+        if self._span is not None:
+            span = max(span, self._span)
+        return span if span > 0 else 1.0
+
+    def set_title(self, title: str) -> None:
+        self._title = title
+        self.update()
+
+    def title(self) -> str:
+        return self._title
+
+    def set_selected(self, name: str | None) -> None:
+        """Highlight one task's bar."""
+        self._selected = name
+        self.update()
+
+    def bar_rect(self, name: str) -> QRectF | None:
+        """Where a task's bar was last painted (widget coordinates)."""
+        for rect, timing in self._bar_rects:
+            if timing.name == name:
+                return QRectF(rect)
+        return None
+
+    def task_at(self, pos: QPoint) -> str | None:
+        """The task whose bar is under ``pos``."""
+        timing = self._timing_at(pos)
+        return timing.name if timing else None
+
+    # -- geometry ---------------------------------------------------------------------
+
+    def _header_height(self) -> int:
+        return QFontMetrics(self._bold).height() + 12
+
+    def label_width(self) -> int:
+        """Pixels left of the plot (lane labels); equal widths align two charts."""
+        fm = QFontMetrics(self.font())
+        natural = fm.horizontalAdvance(f"Worker {self._timeline.lane_count()}") + 20
+        return max(natural, self._fixed_label_width or 0)
+
+    def set_label_width(self, pixels: int | None) -> None:
+        """Use at least ``pixels`` for the lane labels (None: just what they need)."""
+        self._fixed_label_width = pixels
+        self.update()
+
+    def _axis_height(self) -> int:
+        return QFontMetrics(self._small).height() + 12
+
+    def sizeHint(self) -> QSize:
+        lanes = self._timeline.lane_count()
+        height = self._header_height() + lanes * self.LANE_HEIGHT + self._axis_height() + 8
+        return QSize(640, height)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(240, self.sizeHint().height())
+
+    def _plot_rect(self) -> QRectF:
+        left = self.label_width()
+        top = self._header_height()
+        lanes = self._timeline.lane_count()
+        width = max(10.0, self.width() - left - 16)
+        return QRectF(left, top, width, lanes * self.LANE_HEIGHT)
+
+    # -- painting ---------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self.paint_count += 1
+        timeline = self._timeline
+        now = time.time()
+        painter = QPainter(self)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            palette = self.palette()
+            painter.fillRect(self.rect(), palette.base())
+            plot = self._plot_rect()
+            span = self.time_span()
+            scale = plot.width() / span
+            lanes = timeline.lane_count()
+            text_color = palette.text().color()
+            faint = QColor(text_color)
+            faint.setAlphaF(0.55)
+
+            # header: title left, legend right
+            painter.setFont(self._bold)
+            painter.setPen(text_color)
+            header = QRectF(8, 0, self.width() - 16, self._header_height())
+            if self._title:
+                painter.drawText(
+                    header, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._title
+                )
+            if self.show_legend:
+                self._paint_legend(painter, header)
+
+            # lanes
+            lane_fill = QColor(text_color)
+            lane_fill.setAlphaF(0.035)
+            painter.setFont(self.font())
+            for lane in range(lanes):
+                y = plot.top() + lane * self.LANE_HEIGHT
+                if lane % 2 == 0:
+                    painter.fillRect(
+                        QRectF(plot.left(), y, plot.width(), self.LANE_HEIGHT), lane_fill
+                    )
+                painter.setPen(faint)
+                painter.drawText(
+                    QRectF(0, y, plot.left() - 10, self.LANE_HEIGHT),
+                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                    f"Worker {lane + 1}",
+                )
+
+            # grid and axis
+            fm_small = QFontMetrics(self._small)
+            max_ticks = max(2, int(plot.width() / (fm_small.horizontalAdvance("00.00 s") + 24)))
+            step = nice_step(span, max_ticks)
+            grid = QColor(text_color)
+            grid.setAlphaF(0.12)
+            axis_y = plot.bottom()
+            painter.setFont(self._small)
+            ticks = math.floor(span / step + 1e-9)
+            for i in range(ticks + 1):
+                value = i * step
+                x = plot.left() + value * scale
+                painter.setPen(QPen(grid, 1))
+                painter.drawLine(QPointF(x, plot.top()), QPointF(x, axis_y))
+                painter.setPen(QPen(faint, 1))
+                painter.drawLine(QPointF(x, axis_y), QPointF(x, axis_y + 4))
+                label = _tick_label(value, step)
+                w = fm_small.horizontalAdvance(label)
+                painter.drawText(
+                    QRectF(x - w / 2 - 2, axis_y + 5, w + 4, fm_small.height()),
+                    Qt.AlignmentFlag.AlignCenter,
+                    label,
+                )
+            painter.setPen(QPen(faint, 1))
+            painter.drawLine(plot.bottomLeft(), plot.bottomRight())
+
+            # bars
+            self._bar_rects = []
+            inset = (self.LANE_HEIGHT - self.BAR_HEIGHT) / 2
+            clip = QRectF(event.rect())
+            critical = set(timeline.critical_path)
+            outlines: list[QRectF] = []
+            painter.setFont(self._small)
+            fm_bar = QFontMetrics(self._small)
+            for timing in timeline.bars():
+                start = timeline.offset(timing.started_at)
+                end = timeline.offset(timing.end_at(now))
+                if start is None or end is None:
+                    continue
+                lane = timing.worker if timing.worker is not None else 0
+                x = plot.left() + max(0.0, start) * scale
+                w = max(2.0, (end - max(0.0, start)) * scale)
+                rect = QRectF(x, plot.top() + lane * self.LANE_HEIGHT + inset, w, self.BAR_HEIGHT)
+                self._bar_rects.append((rect, timing))
+                if not rect.intersects(clip):
+                    continue
+                painter.setPen(QPen(status_border_color(timing.status), 1))
+                painter.setBrush(QBrush(status_color(timing.status)))
+                painter.drawRoundedRect(rect, 3, 3)
+                if timing.name in critical and is_finished(timing.status):
+                    outlines.append(rect)
+                if w > 24:
+                    painter.setPen(status_text_color(timing.status))
+                    text = fm_bar.elidedText(timing.name, Qt.TextElideMode.ElideRight, int(w - 8))
+                    if text and text != "…":
+                        painter.drawText(
+                            rect.adjusted(4, 0, -4, 0),
+                            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                            text,
+                        )
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(QColor("#1d1f23"), 2.4))
+            for rect in outlines:
+                painter.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), 4, 4)
+            if self._selected:
+                painter.setPen(QPen(palette.highlight().color(), 2, Qt.PenStyle.DashLine))
+                for rect, timing in self._bar_rects:
+                    if timing.name == self._selected:
+                        painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), 5, 5)
+
+            # "now" line while running
+            if timeline.is_live():
+                x = plot.left() + timeline.elapsed(now) * scale
+                painter.setPen(QPen(status_color(RUNNING), 1, Qt.PenStyle.DashLine))
+                painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+        finally:
+            painter.end()
+
+    def _paint_legend(self, painter: QPainter, header: QRectF) -> None:
+        counts = self._timeline.counts()
+        keys = [k for k in (SUCCEEDED, RUNNING, FAILED, SKIPPED, CANCELLED) if counts.get(k)]
+        if not keys:
+            keys = [SUCCEEDED, FAILED]
+        painter.setFont(self._small)
+        fm = QFontMetrics(self._small)
+        items = [(status_label(k), k) for k in keys]
+        if self._timeline.critical_path:
+            items.append(("Critical path", None))
+        x = header.right()
+        box = fm.height() - 4
+        for label, key in reversed(items):
+            w = fm.horizontalAdvance(label)
+            x -= w
+            painter.setPen(self.palette().text().color())
+            painter.drawText(
+                QRectF(x, header.top(), w + 2, header.height()),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                label,
+            )
+            x -= box + 5
+            r = QRectF(x, header.center().y() - box / 2, box, box)
+            if key is None:
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.setPen(QPen(QColor("#1d1f23"), 2))
+            else:
+                painter.setBrush(status_color(key))
+                painter.setPen(QPen(status_border_color(key), 1))
+            painter.drawRoundedRect(r, 2, 2)
+            x -= 14
+
+    # -- interaction ------------------------------------------------------------------
+
+    def _timing_at(self, pos: QPoint) -> TaskTiming | None:
+        p = QPointF(pos)
+        for rect, timing in reversed(self._bar_rects):
+            if rect.adjusted(-2, -2, 2, 2).contains(p):
+                return timing
+        return None
+
+    def event(self, event: Any) -> bool:
+        if event.type() == event.Type.ToolTip:
+            help_event: QHelpEvent = event
+            timing = self._timing_at(help_event.pos())
+            if timing is None:
+                QToolTip.hideText()
+                event.ignore()
+            else:
+                QToolTip.showText(help_event.globalPos(), _tooltip(timing, self._timeline), self)
+            return True
+        return super().event(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        timing = self._timing_at(event.position().toPoint())
+        if timing is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.set_selected(timing.name)
+            self.task_clicked.emit(timing.name)
+        super().mousePressEvent(event)
+
+    def tooltip_for(self, name: str) -> str:
+        """The tooltip text of a task's bar (what hovering shows)."""
+        timing = self._timeline.tasks.get(name)
+        return _tooltip(timing, self._timeline) if timing else ""
+
+
+# ---------------------------------------------------------------------------------------
+# Dock
+
+
+def totals_text(timeline: RunTimeline, now: float | None = None) -> str:
+    """The one-line totals: wall time, sum of durations, speedup, critical path."""
+    now = now if now is not None else time.time()
+    wall = timeline.elapsed(now)
+    work = timeline.work_seconds(now)
+    parts = [f"<b>Wall time</b> {format_seconds(wall)}"]
+    parts.append(f"<b>Sum of task durations</b> {format_seconds(work)}")
+    if wall > 0 and work > 0:
+        parts.append(f"<b>Speedup</b> {work / wall:.1f}x")
+    if timeline.critical_path_seconds is not None:
+        path = " → ".join(timeline.critical_path)
+        if len(path) > 80:
+            path = path[:79] + "…"
+        text = f"<b>Critical path</b> {format_seconds(timeline.critical_path_seconds)}"
+        parts.append(f"{text} ({_escape(path)})" if path else text)
+    counts = timeline.counts()
+    done = [f"{counts[k]} {status_label(k).lower()}" for k in STATUS_KEYS if counts[k]]
+    if done:
+        parts.append(", ".join(done))
+    return " &nbsp;·&nbsp; ".join(parts)
+
+
+class TimingsDock(QDockWidget):
+    """Per-task timings (sortable), the Gantt chart and the totals of the current run.
+
+    Wiring: ``dock.connect_controller(run_controller)``; ``task_selected`` fires
+    when the user picks a task in the table or the chart.
+    """
+
+    task_selected = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Timings", parent)
+        self.setObjectName("TimingsDock")
+        self.timeline = RunTimeline()
+        self.model = TimingsModel(self.timeline, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setDynamicSortFilter(True)
+
+        panel = QWidget(self)
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+        self.totals_label = QLabel(panel)
+        self.totals_label.setObjectName("timingsTotals")
+        self.totals_label.setTextFormat(Qt.TextFormat.RichText)
+        self.totals_label.setWordWrap(True)
+        self.totals_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.totals_label)
+
+        self.gantt = GanttChart(panel)
+        self.gantt.set_timeline(self.timeline)
+        scroll = QScrollArea(panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.gantt)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        self.table = QTableView(panel)
+        self.table.setObjectName("timingsTable")
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        vheader = self.table.verticalHeader()
+        vheader.setVisible(False)
+        vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vheader.setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_TASK, QHeaderView.ResizeMode.Stretch)
+        fm = self.table.fontMetrics()
+        for column, sample in (
+            (COL_STATUS, "Succeeded (reused)"),
+            (COL_START, "0000.00 s"),
+            (COL_DURATION, "0000.00 s"),
+            (COL_ATTEMPTS, "Attempts"),
+            (COL_WORKER, "Worker"),
+        ):
+            self.table.setColumnWidth(column, fm.horizontalAdvance(sample) + 30)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+
+        splitter = QSplitter(Qt.Orientation.Vertical, panel)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(scroll)
+        splitter.addWidget(self.table)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        layout.addWidget(splitter, 1)
+        self._scroll = scroll
+        self._splitter = splitter
+        self._lanes = -1
+        self.setWidget(panel)
+
+        self._tick = QTimer(self)
+        self._tick.setInterval(100)
+        self._tick.timeout.connect(self._on_tick)
+        self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
+        self.gantt.task_clicked.connect(self.select_task)
+        self.gantt.task_clicked.connect(self.task_selected)
+        self._refresh_totals()
+        self._fit_chart()
+
+    # -- public API -------------------------------------------------------------------
+
+    def connect_controller(self, controller: Any) -> None:
+        """Follow a :class:`~taskflow_gui.runner.RunController` live."""
+        controller.phase_started.connect(self.begin_run)
+        controller.run_started.connect(self.on_run_started)
+        controller.task_started.connect(self.on_task_started)
+        controller.task_finished.connect(self.on_task_finished)
+        controller.run_finished.connect(self.set_result)
+        controller.finished.connect(self._on_controller_finished)
+        self._controller = controller
+
+    @Slot(str, int)
+    def begin_run(self, mode: str = "", max_workers: int = 1) -> None:
+        """A new run begins: every known task back to pending."""
+        names = list(self.timeline.tasks)
+        process = getattr(getattr(self, "_controller", None), "process", None)
+        names = _task_names_of(process) or names
+        self.timeline.reset(names, mode=mode, max_workers=max_workers)
+        self.model.reload()
+        self.gantt.set_timeline(self.timeline)
+        self._tick.start()
+        self._refresh_totals()
+
+    def set_tasks(self, names: Iterable[str]) -> None:
+        """Show these tasks as pending (before any run)."""
+        self.timeline.reset(names, mode=self.timeline.mode, max_workers=self.timeline.max_workers)
+        self.model.reload()
+        self.gantt.set_timeline(self.timeline)
+        self._refresh_totals()
+
+    @Slot(object)
+    def on_run_started(self, event: Any) -> None:
+        t = getattr(event, "time", None)
+        self.timeline.start(float(t) if isinstance(t, (int, float)) else time.time())
+
+    @Slot(object)
+    def on_task_started(self, event: Any) -> None:
+        known = event.task in self.timeline.tasks
+        self.timeline.task_started(event)
+        self.model.task_changed(event.task) if known else self.model.reload()
+        self.gantt.update()
+
+    @Slot(object)
+    def on_task_finished(self, event: Any) -> None:
+        known = event.task in self.timeline.tasks
+        self.timeline.task_finished(event)
+        self.model.task_changed(event.task) if known else self.model.reload()
+        self.gantt.update()
+
+    @Slot(object)
+    def set_result(self, result: Any) -> None:
+        """Show a finished run (also usable without any controller)."""
+        if result is None:
+            return
+        names_before = list(self.timeline.tasks)
+        self.timeline.set_result(result)
+        self._tick.stop()
+        if list(self.timeline.tasks) != names_before:
+            self.model.reload()
+        else:
+            self.model.layoutChanged.emit()
+            self.model.dataChanged.emit(
+                self.model.index(0, 0),
+                self.model.index(self.model.rowCount() - 1, len(COLUMNS) - 1),
+            )
+        self.gantt.set_timeline(self.timeline)
+        self._refresh_totals()
+
+    def select_task(self, name: str | None) -> None:
+        """Select a task in the table and highlight its bar (e.g. from the canvas)."""
+        self.gantt.set_selected(name)
+        if not name:
+            self.table.clearSelection()
+            return
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(NAME_ROLE) == name:
+                self.table.selectRow(row)
+                self.table.scrollTo(index)
+                return
+
+    def totals(self) -> str:
+        """The totals line as plain text."""
+        return (
+            self.totals_label.text()
+            .replace("<b>", "")
+            .replace("</b>", "")
+            .replace(" &nbsp;·&nbsp; ", " · ")
+        )
+
+    # -- internals --------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_controller_finished(self, _result: Any) -> None:
+        self._tick.stop()
+        self._refresh_totals()
+
+    @Slot()
+    def _on_tick(self) -> None:
+        now = time.time()
+        self.model.tick(now)
+        self.gantt.update()
+        self._refresh_totals(now)
+
+    def _fit_chart(self) -> None:
+        """Give the chart the height its lanes need (up to a point) when that changes."""
+        lanes = self.timeline.lane_count()
+        if lanes == self._lanes:
+            return
+        self._lanes = lanes
+        wanted = self.gantt.sizeHint().height() + 2
+        self._scroll.setMinimumHeight(min(wanted, 320))
+        total = sum(self._splitter.sizes()) or self.height()
+        self._splitter.setSizes([min(wanted, 320), max(120, total - min(wanted, 320))])
+
+    def _refresh_totals(self, now: float | None = None) -> None:
+        self._fit_chart()
+        if not self.timeline.tasks:
+            self.totals_label.setText("No run yet.")
+            return
+        self.totals_label.setText(totals_text(self.timeline, now))
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        name = current.data(NAME_ROLE) if current.isValid() else None
+        self.gantt.set_selected(name)
+        if name:
+            self.task_selected.emit(name)
+
+
+def _task_names_of(process: Any) -> list[str]:
+    if process is None:
+        return []
+    tasks = getattr(process, "tasks", None)
+    if isinstance(tasks, dict):
+        return [str(k) for k in tasks]
+    return [str(t.name) for t in tasks or () if getattr(t, "name", None)]
