@@ -17,9 +17,10 @@ from pathlib import Path
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 MARGIN = 40.0
+NO_CACHE = QGraphicsItem.CacheMode.NoCache
 
 
 def _source_rect(scene: QGraphicsScene, margin: float) -> QRectF:
@@ -31,17 +32,22 @@ def _source_rect(scene: QGraphicsScene, margin: float) -> QRectF:
 
 @contextmanager
 def _plain(scene: QGraphicsScene) -> Iterator[None]:
-    """Items drop selection and hover marks while `scene.exporting` is set."""
+    """Paint items afresh, as vectors, without selection and hover marks.
+
+    Cached items would otherwise be copied from their screen pixmaps: blurry
+    in a PNG, bitmaps in an SVG, and showing whatever was selected.
+    """
     previous = getattr(scene, "exporting", False)
     scene.exporting = True  # type: ignore[attr-defined]
-    for item in scene.items():
-        item.update()
+    cached = [(i, i.cacheMode()) for i in scene.items() if i.cacheMode() != NO_CACHE]
+    for item, _ in cached:
+        item.setCacheMode(NO_CACHE)
     try:
         yield
     finally:
         scene.exporting = previous  # type: ignore[attr-defined]
-        for item in scene.items():
-            item.update()
+        for item, mode in cached:
+            item.setCacheMode(mode)
 
 
 def _render(scene: QGraphicsScene, painter: QPainter, target: QRectF, source: QRectF) -> None:

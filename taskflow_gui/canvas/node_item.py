@@ -61,12 +61,12 @@ LOW_DETAIL_FILL = QColor("#ffffff")
 LOW_DETAIL_BORDER = QColor("#aab3c2")
 
 NAME_FONT = QFont()
-NAME_FONT.setPointSizeF(9.5)
+NAME_FONT.setPixelSize(13)
 NAME_FONT.setBold(True)
 DETAIL_FONT = QFont()
-DETAIL_FONT.setPointSizeF(8.0)
+DETAIL_FONT.setPixelSize(11)
 BADGE_FONT = QFont()
-BADGE_FONT.setPointSizeF(7.5)
+BADGE_FONT.setPixelSize(10)
 BADGE_FONT.setBold(True)
 _NAME_METRICS = QFontMetricsF(NAME_FONT)
 _DETAIL_METRICS = QFontMetricsF(DETAIL_FONT)
@@ -138,6 +138,7 @@ class NodeItem(QGraphicsItem):
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
+        path.setFillRule(Qt.FillRule.WindingFill)  # port circles overlap the card
         path.addRect(CARD_RECT)
         for port in (self.port_local("in"), self.port_local("out")):
             path.addEllipse(port, PORT_HIT_RADIUS, PORT_HIT_RADIUS)
