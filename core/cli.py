@@ -9,10 +9,12 @@ exiting, so tests and other programs can call it in-process.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -272,29 +274,63 @@ def _make_log_folders(workflow: Workflow) -> None:
 def _run(
     process: Any, on_event: Callable[[Any], None], **run_options: Any
 ) -> tuple[Any, bool]:
-    """Run on a thread so Ctrl-C can cancel cleanly; returns (result or None, interrupted)."""
+    """Run on a thread so Ctrl-C can cancel cleanly; returns (result or None, interrupted).
+
+    The main thread waits on an Event rather than `Thread.join`: a join cut short
+    by KeyboardInterrupt can leave the thread looking finished on Python 3.11.
+    """
     box: dict[str, Any] = {}
+    done = threading.Event()
 
     def target() -> None:
         try:
             box["result"] = process.run(on_event=on_event, **run_options)
         except BaseException as exc:  # re-raised on the main thread
             box["error"] = exc
+        finally:
+            done.set()
 
     thread = threading.Thread(target=target, name="taskflow-run", daemon=True)
-    thread.start()
     interrupted = False
-    try:
-        while thread.is_alive():
-            thread.join(0.1)
-    except KeyboardInterrupt:
-        interrupted = True
-        _error("interrupted: cancelling the run ...")
-        process.cancel()
-        thread.join(5.0)
+    with _task_logs_stay_in_files():
+        thread.start()
+        try:
+            while not done.wait(0.1):
+                pass
+        except KeyboardInterrupt:
+            interrupted = True
+            _error("interrupted: cancelling the run ...")
+            process.cancel()
+            done.wait(5.0)
     if "error" in box:
         raise box["error"]
     return box.get("result"), interrupted
+
+
+class _EngineOnly(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.name == "taskflow_core" or record.name.startswith("taskflow_core.")
+
+
+@contextlib.contextmanager
+def _task_logs_stay_in_files() -> Iterator[None]:
+    """Keep task log records (a failure's traceback) off stderr during a run.
+
+    Like processes 1.x, the engine hands a task's records to `logging.lastResort`
+    (stderr) when no handler is configured. Here they are already in the task's
+    log file and summarised in the table, so a root handler that prints only the
+    engine's own warnings takes that place for the duration of the run.
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.addFilter(_EngineOnly())
+    handler.setFormatter(logging.Formatter("taskflow: %(levelname)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
 
 
 def _all_succeeded(result: Any) -> bool:
