@@ -158,7 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
         "-o",
         "--output",
         metavar="FILE",
-        help="write here (atomically) instead of to stdout",
+        help="write here (atomically) instead of to stdout; a Python script finds the "
+        "project's modules and log folder relative to where it is written (the current "
+        "folder when printed)",
     )
     p.set_defaults(handler=cmd_export)
     return parser

@@ -287,7 +287,7 @@ def test_compare_seed(seed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
     data = json.loads(out_json.read_text())
     assert data["workers"] == 4
     assert data["sequential_seconds"] > data["parallel_seconds"] > 0
-    assert data["best_possible_speedup"] == pytest.approx(7 / 3, rel=0.25)
+    assert 1.5 < data["best_possible_speedup"] < 3.5  # 7 s of work on a 3 s critical path
     assert set(data["runs"]) == {"sequential", "parallel"}
 
 
