@@ -1,0 +1,7 @@
+"""`python -m taskflow_gui`: the same as the `taskflow-gui` command."""
+
+import sys
+
+from taskflow_gui.app import main
+
+sys.exit(main())
