@@ -19,19 +19,26 @@ class ResolveError(LookupError):
 
 
 def add_python_paths(python_paths: Sequence[str], base_dir: Path | None) -> list[str]:
-    """Put the project's import paths first on sys.path (idempotent); returns them absolute."""
-    added = []
-    for raw in reversed(list(python_paths)):
+    """Put the project's import paths first on sys.path (idempotent); returns them absolute.
+
+    When they already lead sys.path nothing changes, so resolving many callables
+    of one project does not flush the import caches each time.
+    """
+    entries = []
+    for raw in python_paths:
         p = Path(raw).expanduser()
         if not p.is_absolute() and base_dir is not None:
             p = base_dir / p
-        entry = str(p.resolve())
+        entries.append(str(p.resolve()))
+    entries = list(dict.fromkeys(entries))  # the same folder twice counts once
+    if not entries or sys.path[: len(entries)] == entries:
+        return entries
+    for entry in reversed(entries):
         if entry in sys.path:
             sys.path.remove(entry)
         sys.path.insert(0, entry)
-        added.append(entry)
     importlib.invalidate_caches()
-    return list(reversed(added))
+    return entries
 
 
 def split_reference(reference: str) -> tuple[str, str]:

@@ -519,21 +519,38 @@ class Workflow:
         return problems
 
     def _callable_problems(self) -> list[Problem]:
-        from taskflow_core.resolve import ResolveError, resolve_callable
+        from taskflow_core.resolve import ResolveError
 
         problems = []
+        resolved = self._resolve_all()
+        signatures: dict[str, inspect.Signature | None] = {}
         for t in self._tasks:
             if not t.callable:
                 continue
-            try:
-                func = resolve_callable(t.callable, self.python_paths, self.base_dir)
-            except ResolveError as exc:
-                problems.append(Problem("unresolved_callable", t.name, str(exc)))
+            func = resolved[t.callable]
+            if isinstance(func, ResolveError):
+                problems.append(Problem("unresolved_callable", t.name, str(func)))
                 continue
-            mismatch = signature_mismatch(func, t)
+            if t.callable not in signatures:
+                signatures[t.callable] = _signature(func)
+            mismatch = signature_mismatch(func, t, signature=signatures[t.callable])
             if mismatch:
                 problems.append(Problem("signature_mismatch", t.name, mismatch))
         return problems
+
+    def _resolve_all(self) -> dict[str, Any]:
+        """Each distinct reference imported once: the callable, or the ResolveError."""
+        from taskflow_core.resolve import ResolveError, add_python_paths, resolve_callable
+
+        add_python_paths(self.python_paths, self.base_dir)
+        resolved: dict[str, Any] = {}
+        for t in self._tasks:
+            if t.callable and t.callable not in resolved:
+                try:
+                    resolved[t.callable] = resolve_callable(t.callable)
+                except ResolveError as exc:
+                    resolved[t.callable] = exc
+        return resolved
 
     def resolved_path(self, path: str) -> Path:
         """A path from the file, made absolute against the project's folder."""
@@ -548,14 +565,14 @@ class Workflow:
         Raises `WorkflowError` listing the problems when the workflow cannot run.
         """
         from taskflow_core import Process, Task, TaskDependency
-        from taskflow_core.resolve import resolve_callable
 
         problems = self.problems(resolve=True)
         if problems:
             raise WorkflowError("\n".join(str(p) for p in problems))
+        resolved = self._resolve_all()
         tasks = []
         for t in self._tasks:
-            func = resolve_callable(t.callable, self.python_paths, self.base_dir)
+            func = resolved[t.callable]
             deps = [
                 TaskDependency(
                     d.task,
@@ -611,15 +628,28 @@ def _dependency_problems(t: TaskSpec, known: dict[str, int]) -> list[Problem]:
     return found
 
 
-def signature_mismatch(func: Callable[..., Any], spec: TaskSpec) -> str | None:
+def _signature(func: Callable[..., Any]) -> inspect.Signature | None:
+    try:
+        return inspect.signature(func)
+    except (TypeError, ValueError):
+        return None  # builtins without a signature: nothing to check
+
+
+_UNSET: Any = object()
+
+
+def signature_mismatch(
+    func: Callable[..., Any], spec: TaskSpec, *, signature: inspect.Signature | None = _UNSET
+) -> str | None:
     """Why calling `func` as the engine would for `spec` must fail, or None.
 
     Upstream results are stand-ins here: only their count and keywords matter.
+    `signature` may be passed when already known (many tasks share a callable).
     """
-    try:
-        signature = inspect.signature(func)
-    except (TypeError, ValueError):
-        return None  # builtins without a signature: nothing to check
+    if signature is _UNSET:
+        signature = _signature(func)
+    if signature is None:
+        return None
     positional = [*spec.args, *(None for d in spec.dependencies if d.pass_mode == "positional")]
     keywords = dict(spec.kwargs)
     for d in spec.dependencies:

@@ -394,3 +394,18 @@ def test_to_process_refuses_a_workflow_with_problems() -> None:
     w.add_task(TaskSpec("lonely"))
     with pytest.raises(WorkflowError, match="no_callable"):
         w.to_process()
+
+
+def test_add_python_paths_is_idempotent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from taskflow_core import resolve
+
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    (tmp_path / "src").mkdir()
+    entries = resolve.add_python_paths(["src", ".", "src"], tmp_path)
+    assert entries == [str((tmp_path / "src").resolve()), str(tmp_path.resolve())]
+    assert sys.path[:2] == entries
+    flushed: list[bool] = []
+    monkeypatch.setattr(resolve.importlib, "invalidate_caches", lambda: flushed.append(True))
+    assert resolve.add_python_paths(["src", "."], tmp_path) == entries
+    assert flushed == []  # already in front: sys.path and the import caches untouched
+    assert sys.path.count(entries[0]) == 1
