@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 
 from taskflow_gui.status_style import CANCELLED, FAILED, SKIPPED, status_key
 
-__all__ = ["DEFAULT_MAX_LINES", "LogDock", "LogModel", "open_url"]
+__all__ = ["DEFAULT_MAX_LINES", "LogDock", "LogModel", "open_url", "strip_log_prefix"]
 
 #: Oldest lines are dropped past this many (10 % at a time, so trims are rare).
 DEFAULT_MAX_LINES = 500_000
@@ -89,6 +89,27 @@ def _level(level: Any) -> tuple[str, int]:
         result = (name, number if isinstance(number, int) else logging.INFO)
     _LEVEL_CACHE[level] = result
     return result
+
+
+def strip_log_prefix(line: str, task: str) -> str:
+    """The message of a line as the engine writes it to the log file.
+
+    The engine sends lines formatted ``asctime - name - LEVEL - message``; the
+    dock has its own time, task and level columns, so only the message stays,
+    prefixed with the logger's name when that is not the task's own.
+    """
+    # "2026-01-31 12:00:00,123 - " is 26 characters; check cheaply before slicing
+    if len(line) < 27 or line[4] != "-" or line[23:26] != " - ":
+        return line
+    name_end = line.find(" - ", 26)
+    if name_end < 0:
+        return line
+    level_end = line.find(" - ", name_end + 3)
+    if level_end < 0 or not line[name_end + 3 : level_end].isupper():
+        return line
+    name = line[26:name_end]
+    message = line[level_end + 3 :]
+    return message if name == task else f"{name}: {message}"
 
 
 def _format_time(t: float) -> str:
@@ -218,9 +239,10 @@ class LogModel(QAbstractTableModel):
         level_of = _level
         rows: list[tuple] = []
         add = rows.append
+        strip = strip_log_prefix
         for e in events:
             name, number = level_of(e.level)
-            line = e.line
+            line = strip(e.line, e.task)
             if "\n" in line:
                 rows.extend(self.make_rows(e.time, e.task, e.level, line))
             else:

@@ -941,8 +941,20 @@ class TimingsDock(QDockWidget):
 
     @Slot(object)
     def on_run_started(self, event: Any) -> None:
+        """``RunStarted``: its task list (topological order) becomes the table's rows."""
+        tasks = getattr(event, "tasks", None)
+        if tasks:
+            self.timeline.reset(
+                [str(t) for t in tasks],
+                mode=str(getattr(event, "mode", "") or self.timeline.mode),
+                max_workers=int(getattr(event, "max_workers", 0) or self.timeline.max_workers),
+            )
+            self.model.reload()
+            self.gantt.set_timeline(self.timeline)
+            self._tick.start()
         t = getattr(event, "time", None)
         self.timeline.start(float(t) if isinstance(t, (int, float)) else time.time())
+        self._refresh_totals()
 
     @Slot(object)
     def on_task_started(self, event: Any) -> None:
