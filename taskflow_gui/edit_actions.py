@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, QPointF, Signal
 from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QApplication
 from taskflow_core.workflow import TaskSpec, Workflow, WorkflowError
 
 from taskflow_gui import clipboard
@@ -74,7 +75,7 @@ class EditController(QObject):
     def add_callable(self, reference: str, at: QPointF | None = None, name: str = "") -> TaskSpec:
         """A task bound to `reference` (named after its function) at a scene point."""
         if at is None:
-            at = self.view.cursor_scene_pos() if self.view.underMouse() else self._view_centre()
+            at = self._cursor_on_canvas() or self._view_centre()
         function = reference.partition(":")[2].split(".")[-1] if reference else ""
         spec = TaskSpec(
             name=self.workflow.unique_name(name or function or "task"),
@@ -89,7 +90,7 @@ class EditController(QObject):
     def open_quick_add(self, at: QPointF | None = None) -> None:
         """The quick-add search at a scene point (the cursor, for Tab)."""
         if at is None:
-            at = self.view.cursor_scene_pos() if self.view.underMouse() else self._view_centre()
+            at = self._cursor_on_canvas() or self._view_centre()
         self._quick_add_at = QPointF(at)
         global_pos = self.view.viewport().mapToGlobal(self.view.mapFromScene(at))
         self.quick_add.popup(global_pos)
@@ -97,6 +98,16 @@ class EditController(QObject):
     def _quick_add_chosen(self, reference: str, name: str) -> None:
         self.add_callable(reference, self._quick_add_at, name)
         self.view.setFocus()
+
+    def _cursor_on_canvas(self) -> QPointF | None:
+        """Scene point under the mouse pointer, or None when it is not over the canvas."""
+        viewport = self.view.viewport()
+        local = viewport.mapFromGlobal(QCursor.pos())
+        if not viewport.rect().contains(local) or not self.view.isActiveWindow():
+            return None
+        if QApplication.widgetAt(QCursor.pos()) not in (viewport, None):
+            return None  # a popup or another window covers the canvas there
+        return self.view.mapToScene(local)
 
     def _view_centre(self) -> QPointF:
         return self.view.mapToScene(self.view.viewport().rect().center())
@@ -160,9 +171,10 @@ class EditController(QObject):
             self.statusMessage.emit("The clipboard holds no TaskFlow tasks.")
             return
         at = None
-        if self.view.underMouse():
-            point = self.view.mapToScene(self.view.viewport().mapFromGlobal(QCursor.pos()))
-            at = (point.x(), point.y())
+        point = self._cursor_on_canvas()
+        if point is not None:
+            # Centred under the cursor: the point a single card dropped there would take.
+            at = self.scene.drop_position(point)
         self._paste_round += 1
         offset = clipboard.PASTE_OFFSET * self._paste_round
         self._add_copies(specs, "Paste", offset=offset, at=at)

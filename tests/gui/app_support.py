@@ -168,6 +168,10 @@ class Ui:
         window.view.setFocus()
         self.qtbot.waitUntil(window.view.hasFocus, timeout=2000)
 
+    def mouse_away(self, window: MainWindow) -> None:
+        """Move the pointer off the canvas (pastes then go next to the originals)."""
+        self.qtbot.mouseMove(window.palette_dock.tree.viewport(), QPoint(5, 5))
+
     def names(self, window: MainWindow) -> list[str]:
         return [t.name for t in window.document.workflow.tasks]
 
