@@ -1,0 +1,45 @@
+"""How attempts are executed: a small pool of daemon threads ("lanes").
+
+`concurrent.futures.ThreadPoolExecutor` joins its threads at interpreter exit,
+so one task stuck past its timeout would keep a script from ending; these
+threads are daemons. Each lane runs the loop the run gives it: take a ready
+task, run it, report it, take the next, without handing work through another
+thread in between. A lane whose thread is stuck in a timed-out task is given
+a fresh thread under the same lane number, so `worker` stays in 0..n-1.
+
+This is the only place that creates threads for tasks. Another way to execute
+attempts (a `concurrent.futures.Executor`, dask) plugs in by driving the same
+run methods: `Run.take()` for the next ready task, `Run.attempt()` to execute
+one attempt wherever it should happen, `Run.settle()` with the outcome.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["Lanes"]
+
+
+class Lanes:
+    """Starts lane threads; `loop(lane, first_job)` is what each one runs."""
+
+    def __init__(self, loop: Callable[[int, Any], None], name: str = "taskflow") -> None:
+        self._loop = loop
+        self._name = name
+
+    def start(self, count: int) -> None:
+        """Start lanes 0..count-1."""
+        for lane in range(count):
+            self.spawn(lane)
+
+    def spawn(self, lane: int, first_job: Any = None) -> None:
+        """Start a thread for `lane`, optionally with a job to do first."""
+        thread = threading.Thread(
+            target=self._loop,
+            args=(lane, first_job),
+            name=f"{self._name}-lane-{lane}",
+            daemon=True,
+        )
+        thread.start()

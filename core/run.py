@@ -1,0 +1,592 @@
+"""One execution of a Graph: the loop each lane runs, the driver, and the bookkeeping.
+
+Division of labour:
+- `ReadyQueue` (scheduler.py) says which task may start; the run holds `lock`
+  around it.
+- Lanes (lanes.py) are the threads; each runs `lane_loop`: take a ready task,
+  run its attempts here, settle it, and take the next one in the same lock
+  section, so a chain of tasks never changes threads.
+- The thread that called `run()` is the driver: it enforces timeouts, writes
+  the held-back "Starting" line of tasks that run a while, and handles
+  `cancel()`. It is not on the path of a task that just runs and finishes.
+
+Every task ends exactly once. Whoever removes an attempt from `live` (the lane
+when the call returns, or the driver on timeout or cancellation) owns its
+outcome; a lane that finds its attempt gone was abandoned and quietly exits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import itertools
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable
+from time import time
+from typing import Any
+
+from taskflow_core import events as ev
+from taskflow_core.capture import (
+    Capture,
+    capturing,
+    dispatch_to_others,
+    has_other_handlers,
+    reset_current,
+    set_current,
+)
+from taskflow_core.graph import Graph
+from taskflow_core.lanes import Lanes
+from taskflow_core.logfile import TaskLog, format_line, format_record
+from taskflow_core.results import ProcessResult
+from taskflow_core.scheduler import ReadyQueue, parallel_keys, sequential_keys
+from taskflow_core.task import TaskResult, TaskStatus
+
+__all__ = ["Run"]
+
+TICK = 0.1  # the driver's longest sleep: bounds how late a quiet task's first line appears
+QUIET_FLUSH = 0.05  # a running task's held-back "Starting" line is written after this long
+CANCEL_GRACE = 0.3  # running tasks get this long to finish after cancel()
+
+INFO, WARNING, ERROR = logging.INFO, logging.WARNING, logging.ERROR
+SUCCESS, FAILED = TaskStatus.SUCCESS, TaskStatus.FAILED
+SKIPPED, CANCELLED = TaskStatus.SKIPPED, TaskStatus.CANCELLED
+
+_engine_logger = logging.getLogger("taskflow_core")
+
+
+class Attempt:
+    """One call of a task's function on one lane."""
+
+    __slots__ = ("capture", "first_started", "id", "lane", "log", "node", "number", "started")
+
+    def __init__(self, aid: int, node: int, number: int, lane: int, first_started: float | None):
+        self.id = aid
+        self.node = node
+        self.number = number
+        self.lane = lane
+        self.first_started = first_started
+        self.started = 0.0
+        self.log: TaskLog | None = None
+        self.capture: Capture | None = None
+
+
+class Run:
+    """Executes a Graph once; `execute()` returns the ProcessResult."""
+
+    def __init__(
+        self,
+        graph: Graph,
+        *,
+        lanes: int,
+        parallel: bool,
+        on_event: Callable[[Any], Any] | None = None,
+        reuse: dict[str, TaskResult] | None = None,
+    ) -> None:
+        self.graph = graph
+        n = len(graph)
+        self.parallel = parallel
+        self.mode = "parallel" if parallel else "sequential"
+        self.max_workers = lanes
+        self.lane_count = max(1, min(lanes, n))
+        self.results: list[TaskResult | None] = [None] * n
+        self.reused = [graph.index[name] for name in (reuse or {}) if name in graph.index]
+        for i in self.reused:
+            self.results[i] = reuse[graph.names[i]]  # type: ignore[index]
+        keys = parallel_keys(graph) if parallel else sequential_keys(graph)
+        self.queue = ReadyQueue(graph, keys, self.reused)
+        self.lock = threading.Lock()
+        self.lane_cond = threading.Condition(self.lock)
+        self.driver_cond = threading.Condition(self.lock)
+        self.remaining = n - len(self.reused)
+        self.idle = 0
+        self.cancelled = False
+        self.cancel_event = threading.Event()
+        self.live: dict[int, Attempt] = {}
+        self.running: list[Attempt | None] = [None] * self.lane_count
+        self.deadlines: list[tuple[float, int]] = []
+        self.ids = itertools.count()
+        self.emit = _emitter(on_event)
+        self.lanes = Lanes(self.lane_loop)
+
+    # ------------------------------------------------------------------ driver
+
+    def execute(self) -> ProcessResult:
+        """Run every task; returns when all have ended (or soon after `cancel()`)."""
+        graph, emit = self.graph, self.emit
+        started = time()
+        with capturing():
+            if emit is not None:
+                names = tuple(graph.names[i] for i in graph.order)
+                emit(ev.RunStarted(names, self.mode, self.max_workers, started))
+                for i in self.reused:
+                    emit(ev.TaskFinished(graph.names[i], self.results[i]))
+            try:
+                if self.remaining:
+                    self.lanes.start(self.lane_count)
+                    self._drive()
+            except BaseException:
+                self.cancel()
+                self._cancel_rest(grace=0.0)
+                raise
+        result = self._result(time() - started)
+        if emit is not None:
+            emit(ev.RunFinished(result))
+        return result
+
+    def cancel(self) -> None:
+        """No task starts after this; `execute()` returns soon (thread-safe)."""
+        with self.lock:
+            if self.cancelled:
+                return
+            self.cancelled = True
+            self.cancel_event.set()
+            self.lane_cond.notify_all()
+            self.driver_cond.notify_all()
+
+    def _drive(self) -> None:
+        lock, deadlines = self.lock, self.deadlines
+        while True:
+            with lock:
+                if not self.remaining:
+                    return
+                if self.cancelled:
+                    break
+                wait = TICK
+                if deadlines:
+                    wait = min(wait, deadlines[0][0] - time())
+                if wait > 0:
+                    self.driver_cond.wait(wait)
+                if not self.remaining:
+                    return
+                if self.cancelled:
+                    break
+                now = time()
+                expired = []
+                while deadlines and deadlines[0][0] <= now:
+                    expired.append(heapq.heappop(deadlines)[1])
+            for aid in expired:
+                self._time_out(aid)
+            self._flush_quiet(now)
+        self._cancel_rest(CANCEL_GRACE)
+
+    def _flush_quiet(self, now: float) -> None:
+        """Write the "Starting" line of tasks that have been running a while."""
+        for att in self.running:
+            if att is not None and now - att.started > QUIET_FLUSH:
+                log = att.log
+                if log is not None and log.pending is not None:
+                    self._safe_log(att.node, log.flush)
+
+    def _time_out(self, aid: int) -> None:
+        att = self.live.pop(aid, None)
+        if att is None:
+            return  # it returned in time
+        node, lane = att.node, att.lane
+        task, name = self.graph.tasks[node], self.graph.names[node]
+        self._abandon(att)
+        now = time()
+        exc = TimeoutError(f"Task {name} timed out after {task.timeout:g} seconds")
+        delay = self._retry_delay(task, att.number, exc)
+        if delay is not None and not self.cancelled:
+            self._log_retry(att, task, name, exc, delay, now)
+            # The lane's thread is stuck in the call: a new thread takes the lane over.
+            self.lanes.spawn(lane, (node, att.number + 1, att.first_started, delay))
+            return
+        self._fail(att, task, name, exc, now)
+        self.lanes.spawn(lane)
+
+    def _abandon(self, att: Attempt) -> None:
+        """Cut a stuck attempt loose: its late output goes to its file, not to events."""
+        if self.running[att.lane] is att:
+            self.running[att.lane] = None
+        if att.capture is not None:
+            att.capture.emit = None
+
+    def _cancel_rest(self, grace: float) -> None:
+        lock = self.lock
+        end = time() + grace
+        with lock:
+            while self.live and self.remaining:
+                left = end - time()
+                if left <= 0:
+                    break
+                self.driver_cond.wait(left)
+        for aid in list(self.live):
+            att = self.live.pop(aid, None)
+            if att is not None:
+                self._abandon(att)
+                self._end_cancelled(att)
+        with lock:
+            closed = self.queue.cancel_waiting()
+        for i in closed:
+            self.results[i] = TaskResult(False, None, None, CANCELLED)
+            if self.emit is not None:
+                self.emit(ev.TaskFinished(self.graph.names[i], self.results[i]))
+        with lock:
+            self.remaining -= len(closed)
+            while self.remaining:
+                self.driver_cond.wait(TICK)
+
+    def _end_cancelled(self, att: Attempt) -> None:
+        """Close an attempt that was running (or waiting to retry) when the run was cancelled."""
+        node, name = att.node, self.graph.names[att.node]
+        now = time()
+        if att.log is not None:
+            line = format_line(name, "WARNING", f"Cancelled {name}.", now)
+            self._safe_log(node, att.log.end, line)
+        result = TaskResult(
+            False,
+            None,
+            None,
+            CANCELLED,
+            attempts=att.number,
+            started_at=att.first_started,
+            finished_at=now if att.first_started is not None else None,
+            worker=att.lane,
+        )
+        self._finish(node, result)
+        with self.lock:
+            self.queue.finish(node)
+            self._count_done(1)
+
+    # ------------------------------------------------------------------- lanes
+
+    def lane_loop(self, lane: int, job: Any = None) -> None:
+        """What a lane thread runs until the run has nothing left for it."""
+        lock = self.lock
+        if job is None:
+            with lock:
+                node = self._take_locked()
+            job = (node, 1, None, 0.0)
+        while job[0] >= 0:
+            job = self._run_node(lane, *job)
+            if job is None:
+                return  # abandoned in a stuck call
+
+    def take(self) -> int:
+        """The next ready task (or -1), for executors that pull without waiting."""
+        with self.lock:
+            if self.cancelled:
+                return -1
+            return self.queue.pop()
+
+    def _take_locked(self) -> int:
+        """Next ready task for a lane, waiting for one; -1 when the lane should stop."""
+        queue = self.queue
+        while True:
+            if self.cancelled or not self.remaining:
+                return -1
+            if queue.heap:
+                return queue.pop()
+            self.idle += 1
+            self.lane_cond.wait()
+
+    def _release_locked(self) -> None:
+        """Tasks became ready: wake idle lanes for all but the one this lane takes."""
+        extra = min(len(self.queue.heap) - 1, self.idle)
+        if extra > 0:
+            self.idle -= extra
+            self.lane_cond.notify(extra)
+
+    def _count_done(self, count: int) -> None:
+        self.remaining -= count
+        if not self.remaining:
+            self.idle = 0
+            self.lane_cond.notify_all()
+            self.driver_cond.notify_all()
+        elif self.cancelled:
+            self.driver_cond.notify_all()
+
+    def _run_node(
+        self,
+        lane: int,
+        node: int,
+        number: int,
+        first_started: float | None,
+        delay: float,
+    ) -> tuple[int, int, float | None, float] | None:
+        """Run a task's attempts on this lane; returns the lane's next job."""
+        graph = self.graph
+        task = graph.tasks[node]
+        name = graph.names[node]
+        func, args, kwargs = task.func, task.args, task.kwargs
+        binds = graph.bindings[node]
+        if binds is not None:
+            args, kwargs = self._bind(binds, args, kwargs)
+        path = _log_path(task)
+        timeout = task.timeout
+        emit = self.emit
+        live = self.live
+        logger = task.logger if isinstance(task.logger, logging.Logger) else None
+        while True:
+            if delay > 0:
+                self.cancel_event.wait(delay)
+            aid = next(self.ids)
+            att = Attempt(aid, node, number, lane, first_started)
+            live[aid] = att
+            if self.cancelled:
+                if live.pop(aid, None) is not None:
+                    att.number = number - 1  # this attempt never started
+                    self._end_cancelled(att)
+                return (-1, 0, None, 0.0)
+            t0 = att.started = time()
+            if first_started is None:
+                first_started = att.first_started = t0
+            log = att.log = TaskLog(path)
+            log.begin(format_line(name, "INFO", f"Starting {name}.", t0))
+            others = logger is not None and has_other_handlers(logger)
+            if others:
+                _tell_others(logger, name, INFO, f"Starting {name}.", t0)  # type: ignore[arg-type]
+            if emit is not None:
+                emit(ev.TaskStarted(name, number, lane, t0))
+                cap = att.capture = Capture(name, log, _output_emitter(emit, name))
+            else:
+                cap = att.capture = Capture(name, log, None)
+            self.running[lane] = att
+            if timeout is not None:
+                self._add_deadline(t0 + timeout, aid)
+            token = set_current(cap)
+            try:
+                value = func(*args, **kwargs)
+                exc = None
+            except BaseException as e:  # the task's failure is data, whatever it is
+                value, exc = None, e
+            finally:
+                reset_current(token)
+            cap.close()
+            t1 = time()
+            if live.pop(aid, None) is None:
+                return None  # the driver took this attempt over (timeout or cancel)
+            if self.running[lane] is att:
+                self.running[lane] = None
+            if exc is None:
+                self._safe_log(node, log.end, format_line(name, "INFO", f"Finished {name}.", t1))
+                if others:
+                    _tell_others(logger, name, INFO, f"Finished {name}.", t1)  # type: ignore[arg-type]
+                result = TaskResult(
+                    True,
+                    value,
+                    None,
+                    SUCCESS,
+                    attempts=number,
+                    started_at=first_started,
+                    finished_at=t1,
+                    worker=lane,
+                )
+                self.results[node] = result
+                if emit is not None:
+                    emit(ev.TaskFinished(name, result))
+                with self.lock:
+                    if self.queue.succeeded(node):
+                        self._release_locked()
+                    self._count_done(1)
+                    return (self._take_locked(), 1, None, 0.0)
+            _trim_traceback(exc)
+            retry_in = self._retry_delay(task, number, exc)
+            if retry_in is not None and not self.cancelled:
+                self._log_retry(att, task, name, exc, retry_in, t1)
+                number += 1
+                delay = retry_in
+                continue
+            self._fail(att, task, name, exc, t1)
+            with self.lock:
+                return (self._take_locked(), 1, None, 0.0)
+
+    def _bind(
+        self, binds: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """The task's own arguments plus its upstream results, as its dependencies say."""
+        extra_args = list(args)
+        kwargs = dict(kwargs)
+        external = self.graph.external
+        results = self.results
+        for source, positional, keyword in binds:
+            value = source if external else results[source].result  # type: ignore[union-attr]
+            if positional:
+                extra_args.append(value)
+            if keyword is not None:
+                kwargs[keyword] = value
+        return tuple(extra_args), kwargs
+
+    def _add_deadline(self, deadline: float, aid: int) -> None:
+        with self.lock:
+            earliest = not self.deadlines or deadline < self.deadlines[0][0]
+            heapq.heappush(self.deadlines, (deadline, aid))
+            if earliest:
+                self.driver_cond.notify_all()
+
+    @staticmethod
+    def _retry_delay(task: Any, number: int, exc: BaseException) -> float | None:
+        """Seconds to wait before the next attempt, or None when there is none."""
+        if number > task.retries or not isinstance(exc, task.retry_on):
+            return None
+        return float(task.retry_delay) * (2 ** (number - 1))
+
+    def _log_retry(
+        self, att: Attempt, task: Any, name: str, exc: BaseException, delay: float, t: float
+    ) -> None:
+        total = task.retries + 1
+        message = (
+            f"Attempt {att.number} of {total} of {name} failed: "
+            f"{type(exc).__name__}: {exc}. Retrying in {delay:g} s."
+        )
+        line = format_line(name, "WARNING", message, t)
+        log = att.log
+        if log is not None:
+            self._safe_log(att.node, log.end, line)
+
+    def _fail(self, att: Attempt, task: Any, name: str, exc: BaseException, t: float) -> None:
+        """Log a failure as 1.x does, then record it and skip the descendants."""
+        node = att.node
+        text, trace = format_record(name, ERROR, exc, exc, t)
+        log = att.log
+        if log is not None:
+            self._safe_log(node, log.end, text)
+        logger = task.logger
+        if isinstance(logger, logging.Logger):
+            _tell_others(logger, name, ERROR, exc, t, exc)
+        result = TaskResult(
+            False,
+            None,
+            exc,
+            FAILED,
+            attempts=att.number,
+            started_at=att.first_started,
+            finished_at=t,
+            worker=att.lane,
+            error=trace,
+        )
+        self._finish(node, result)
+        with self.lock:
+            skipped = self.queue.failed(node)
+        for i in skipped:
+            self._finish(i, TaskResult(False, None, None, SKIPPED, skipped_because=name))
+        with self.lock:
+            self._count_done(1 + len(skipped))
+
+    def _finish(self, node: int, result: TaskResult) -> None:
+        self.results[node] = result
+        if self.emit is not None:
+            self.emit(ev.TaskFinished(self.graph.names[node], result))
+
+    def _safe_log(self, node: int, write: Callable[..., None], *args: Any) -> bool:
+        """Log-file trouble must not stop the run: say so on stderr, once per file."""
+        try:
+            write(*args)
+            return True
+        except OSError as e:
+            path = _log_path(self.graph.tasks[node])
+            _report_once(path, f"cannot write the log of {self.graph.names[node]} ({path}): {e}")
+            return False
+
+    # ----------------------------------------------------------------- results
+
+    def _result(self, wall: float) -> ProcessResult:
+        graph = self.graph
+        names = graph.names
+        results: dict[str, TaskResult] = {}
+        for i in graph.order:
+            r = self.results[i]
+            if r is None:  # only reachable if a lane died unexpectedly
+                r = TaskResult(False, None, None, CANCELLED)
+            results[names[i]] = r
+        passed = {k: r for k, r in results.items() if r.status is SUCCESS}
+        failed = {k for k, r in results.items() if r.status in (FAILED, SKIPPED)}
+        deps = {names[i]: [names[j] for j in graph.upstream[i]] for i in range(len(graph))}
+        return ProcessResult(
+            passed,
+            failed,
+            results=results,
+            wall_seconds=wall,
+            mode=self.mode,
+            max_workers=self.max_workers,
+            dependencies=deps,
+            reused=[names[i] for i in self.reused],
+        )
+
+
+def _log_path(task: Any) -> str:
+    """The task's log path made absolute; cached on the task while `log_path` is unchanged."""
+    cached = getattr(task, "_abs_log_path", None)
+    if cached is not None and cached[0] is task.log_path:
+        return cached[1]
+    path = os.path.abspath(os.fspath(task.log_path))
+    task._abs_log_path = (task.log_path, path)
+    return path
+
+
+def _trim_traceback(exc: BaseException) -> None:
+    """Start the traceback at the task's function, not in the engine."""
+    tb = exc.__traceback__
+    if tb is not None and tb.tb_frame.f_code is Run._run_node.__code__:
+        exc.__traceback__ = tb.tb_next
+
+
+def _tell_others(
+    logger: logging.Logger,
+    name: str,
+    level: int,
+    message: Any,
+    t: float,
+    exc: BaseException | None = None,
+) -> None:
+    """Hand an engine line to non-engine handlers, as a 1.x `logger` call would have."""
+    exc_info = (type(exc), exc, exc.__traceback__) if exc is not None else None
+    record = logger.makeRecord(logger.name, level, __file__, 0, message, (), exc_info)
+    record.created = t
+    record.msecs = int((t - int(t)) * 1000) + 0.0
+    record.name = name
+    with contextlib.suppress(Exception):  # a broken user handler must not break the run
+        dispatch_to_others(logger, record)
+
+
+_reported: set[str] = set()
+_reported_lock = threading.Lock()
+
+
+def _report_once(key: str, message: str) -> None:
+    with _reported_lock:
+        if key in _reported:
+            return
+        _reported.add(key)
+    record = _engine_logger.makeRecord(_engine_logger.name, WARNING, __file__, 0, message, (), None)
+    dispatch_to_others(_engine_logger, record)
+
+
+def _emitter(on_event: Callable[[Any], Any] | None) -> Callable[[Any], None] | None:
+    """Wrap a listener: its own output is not a task's, and its errors never stop the run."""
+    if on_event is None:
+        return None
+    failed = []
+
+    def emit(event: Any) -> None:
+        token = set_current(None)
+        try:
+            on_event(event)
+        except Exception:
+            if not failed:
+                failed.append(True)
+                record = _engine_logger.makeRecord(
+                    _engine_logger.name,
+                    ERROR,
+                    __file__,
+                    0,
+                    f"on_event listener {on_event!r} raised; later errors from it are ignored",
+                    (),
+                    sys.exc_info(),
+                )
+                dispatch_to_others(_engine_logger, record)
+        finally:
+            reset_current(token)
+
+    return emit
+
+
+def _output_emitter(emit: Callable[[Any], None], name: str) -> Callable[[str, int, float], None]:
+    def output(text: str, level: int, t: float) -> None:
+        emit(ev.TaskOutput(name, text, level, t))
+
+    return output
