@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QPoint, QPointF, QSettings, QStandardPaths, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -140,7 +141,9 @@ def window(isolated: Path, dialogs: Dialogs, qtbot: Any) -> Iterator[MainWindow]
 
 
 def close_window(win: MainWindow) -> None:
-    """Close without the unsaved-changes prompt."""
+    """Close without the unsaved-changes prompt (again is fine)."""
+    if not shiboken6.isValid(win):
+        return
     win.document.undo_stack.setClean()
     win.quick_add.close()
     win.close()
@@ -171,6 +174,20 @@ class Ui:
     def mouse_away(self, window: MainWindow) -> None:
         """Move the pointer off the canvas (pastes then go next to the originals)."""
         self.qtbot.mouseMove(window.palette_dock.tree.viewport(), QPoint(5, 5))
+
+    def menu_action(self, window: MainWindow, menu: str, text: str) -> Any:
+        """The action `text` of the menu bar's `menu` (texts without the & markers)."""
+        for top in window.menuBar().actions():
+            if top.text().replace("&", "") == menu:
+                for action in top.menu().actions():
+                    if action.text().replace("&", "") == text:
+                        return action
+        raise AssertionError(f"no {menu} > {text}")
+
+    def trigger(self, window: MainWindow, menu: str, text: str) -> None:
+        action = self.menu_action(window, menu, text)
+        assert action.isEnabled(), f"{menu} > {text} is disabled"
+        action.trigger()
 
     def names(self, window: MainWindow) -> list[str]:
         return [t.name for t in window.document.workflow.tasks]
