@@ -7,6 +7,8 @@ low zoom it degrades to a straight line without arrow or label.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
@@ -21,9 +23,18 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from taskflow_core.workflow import DependencySpec
 
-from taskflow_gui.canvas.node_item import ACCENT, INVALID, LOD_THRESHOLD, PORT_RADIUS, NodeItem
+from taskflow_gui.canvas.node_item import (
+    ACCENT,
+    INVALID,
+    LOD_THRESHOLD,
+    NODE_HEIGHT,
+    NODE_WIDTH,
+    PORT_RADIUS,
+    NodeItem,
+    touch_overview,
+)
 
-EDGE_COLOR = QColor("#9aa3b2")
+EDGE_COLOR = QColor("#8f99ab")
 EDGE_HOVER = QColor("#667085")
 LABEL_FILL = QColor("#ffffff")
 LABEL_TEXT = QColor("#475467")
@@ -35,22 +46,23 @@ LABEL_FONT.setPixelSize(10)
 _LABEL_METRICS = QFontMetricsF(LABEL_FONT)
 
 
+def _reach(dx: float) -> float:
+    """How far the control points stick out: looser when the target is behind the source."""
+    return max(dx * 0.5, 40.0) if dx >= 0 else max(80.0, min(-dx * 0.5, 200.0))
+
+
 def curve(start: QPointF, end: QPointF) -> QPainterPath:
-    """A horizontal-tangent cubic, looping outwards when the target is behind the source."""
-    dx = end.x() - start.x()
-    reach = max(abs(dx) * 0.5, 40.0) if dx >= 0 else max(80.0, min(-dx * 0.5, 200.0))
+    """A cubic leaving and arriving horizontally, as edges between side ports do."""
+    reach = _reach(end.x() - start.x())
     path = QPainterPath(start)
     path.cubicTo(start + QPointF(reach, 0.0), end - QPointF(reach, 0.0), end)
     return path
 
 
-def _midpoint(path: QPainterPath) -> QPointF:
-    """Point at t=0.5 of the single cubic in `path`, without Qt's arc-length search."""
-    p0, c1, c2, p3 = (path.elementAt(i) for i in range(4))
-    return QPointF(
-        0.125 * p0.x + 0.375 * c1.x + 0.375 * c2.x + 0.125 * p3.x,
-        0.125 * p0.y + 0.375 * c1.y + 0.375 * c2.y + 0.125 * p3.y,
-    )
+@lru_cache(maxsize=64)
+def _pen(rgba: int, width: float) -> QPen:
+    """Shared pens: edges are painted by the thousand."""
+    return QPen(QColor.fromRgba(rgba), width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
 
 
 def arrow_head(tip: QPointF) -> QPolygonF:
@@ -75,10 +87,11 @@ class EdgeItem(QGraphicsItem):
         self.target = target
         self.dependency = dependency
         self.label = ""
+        self._label_width = 0.0
         self._hover = False
         self._path = QPainterPath()
-        self._line = QLineF()
-        self._tip = QPointF()
+        self.line = QLineF()
+        self._arrow = QPolygonF()
         self._label_rect = QRectF()
         self._rect = QRectF()
         self._shape: QPainterPath | None = None
@@ -107,29 +120,42 @@ class EdgeItem(QGraphicsItem):
     def set_label(self, label: str) -> None:
         if label != self.label:
             self.label = label
+            self._label_width = _LABEL_METRICS.horizontalAdvance(label) + 16.0
             self.update_geometry()
 
     def update_geometry(self) -> None:
-        """Recompute the curve after an end moved."""
+        """Recompute the curve after an end moved (runs for every edge of a dragged card)."""
         self.prepareGeometryChange()
-        start = self.source.port_pos("out") + QPointF(PORT_RADIUS, 0.0)
-        self._tip = self.target.port_pos("in") - QPointF(PORT_RADIUS + 1.0, 0.0)
-        end = self._tip - QPointF(ARROW_LENGTH - 1.0, 0.0)
-        self._path = curve(start, end)
-        self._line = QLineF(start, self._tip)
-        rect = self._path.controlPointRect().united(arrow_head(self._tip).boundingRect())
+        source, target = self.source.pos(), self.target.pos()
+        sx, sy = source.x() + NODE_WIDTH + PORT_RADIUS, source.y() + NODE_HEIGHT / 2
+        tx, ty = target.x() - PORT_RADIUS - 1.0, target.y() + NODE_HEIGHT / 2
+        ex = tx - ARROW_LENGTH + 1.0
+        reach = _reach(ex - sx)
+        self._path = QPainterPath(QPointF(sx, sy))
+        self._path.cubicTo(sx + reach, sy, ex - reach, ty, ex, ty)
+        self.line = QLineF(sx, sy, tx, ty)
+        self._arrow = arrow_head(QPointF(tx, ty))
+        left, right = min(sx, ex - reach), max(sx + reach, tx)
+        top, bottom = min(sy, ty) - ARROW_HALF_WIDTH, max(sy, ty) + ARROW_HALF_WIDTH
         if self.label:
-            width = _LABEL_METRICS.horizontalAdvance(self.label) + 16.0
-            centre = _midpoint(self._path)
-            self._label_rect = QRectF(centre.x() - width / 2, centre.y() - 8.0, width, 16.0)
-            rect = rect.united(self._label_rect)
+            # The curve is point-symmetric, so its middle is the middle of its ends.
+            cx, cy = (sx + ex) / 2, (sy + ty) / 2
+            half = self._label_width / 2
+            self._label_rect = QRectF(cx - half, cy - 8.0, 2 * half, 16.0)
+            left, right = min(left, cx - half), max(right, cx + half)
+            top, bottom = min(top, cy - 8.0), max(bottom, cy + 8.0)
         else:
             self._label_rect = QRectF()
-        self._rect = rect.adjusted(-3.0, -3.0, 3.0, 3.0)
+        self._rect = QRectF(left - 3.0, top - 3.0, right - left + 6.0, bottom - top + 6.0)
         self._shape = None
 
     def boundingRect(self) -> QRectF:
         return self._rect
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            touch_overview(self)
+        return super().itemChange(change, value)
 
     def shape(self) -> QPainterPath:
         if self._shape is None:
@@ -161,20 +187,20 @@ class EdgeItem(QGraphicsItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         color = self._color()
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        if lod < LOD_THRESHOLD:
-            painter.setPen(QPen(color, 0))
-            painter.drawLine(self._line)
+        if painter.worldTransform().m11() < LOD_THRESHOLD:  # the view only scales
+            painter.setPen(_pen(color.rgba(), 0.0))
+            painter.drawLine(self.line)
             return
-        width = 2.5 if self.isSelected() else 1.8 if self._hover else 1.5
-        painter.setPen(QPen(color, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        # One device pixel keeps Qt on its fast cosmetic stroker at 100 % and below.
+        width = 2.0 if self.isSelected() else 1.6 if self._hover else 1.0
+        painter.setPen(_pen(color.rgba(), width))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self._path)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(color)
-        painter.drawPolygon(arrow_head(self._tip))
+        painter.drawPolygon(self._arrow)
         if self.label:
-            painter.setPen(QPen(color, 1.0))
+            painter.setPen(_pen(color.rgba(), 1.0))
             painter.setBrush(LABEL_FILL)
             painter.drawRoundedRect(self._label_rect, 8.0, 8.0)
             painter.setFont(LABEL_FONT)

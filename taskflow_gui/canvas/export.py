@@ -39,6 +39,9 @@ def _plain(scene: QGraphicsScene) -> Iterator[None]:
     """
     previous = getattr(scene, "exporting", False)
     scene.exporting = True  # type: ignore[attr-defined]
+    low_detail = getattr(scene, "low_detail", False)
+    if low_detail:
+        scene.set_low_detail(False)  # type: ignore[attr-defined]
     cached = [(i, i.cacheMode()) for i in scene.items() if i.cacheMode() != NO_CACHE]
     for item, _ in cached:
         item.setCacheMode(NO_CACHE)
@@ -48,6 +51,8 @@ def _plain(scene: QGraphicsScene) -> Iterator[None]:
         scene.exporting = previous  # type: ignore[attr-defined]
         for item, mode in cached:
             item.setCacheMode(mode)
+        if low_detail:
+            scene.set_low_detail(True)  # type: ignore[attr-defined]
 
 
 def _render(scene: QGraphicsScene, painter: QPainter, target: QRectF, source: QRectF) -> None:

@@ -1,7 +1,8 @@
 """Auto-layout: tasks in left-to-right layers by topological generation.
 
 Qt-free so the command line and tests can use it, and so applying it stays an
-ordinary (undoable) move of task positions. Within a layer, tasks are ordered
+ordinary (undoable) move of task positions. Sources are pulled next to their
+first consumer so they do not pile up in one tall first column. Within a layer, tasks are ordered
 by the barycentre of their neighbours, a cheap pass that removes most
 crossings in the pipelines people draw.
 """
@@ -32,19 +33,31 @@ def _graph(specs: list[TaskSpec]) -> nx.DiGraph:
     return graph
 
 
+def _generations(dag: nx.DiGraph) -> dict[int, int]:
+    """Layer of each node: its topological generation, except that a source sits
+    just before its first consumer instead of in a crowded first column."""
+    layer = {
+        n: k for k, generation in enumerate(nx.topological_generations(dag)) for n in generation
+    }
+    for node in dag:
+        successors = list(dag.successors(node))
+        if dag.in_degree(node) == 0 and successors:
+            layer[node] = min(layer[s] for s in successors) - 1
+    return layer
+
+
 def _layers(graph: nx.DiGraph) -> list[list[int]]:
-    """Topological generations; a cycle (from a hand-edited file) shares one layer."""
+    """Nodes grouped by layer, in file order; a cycle (from a hand-edited file) shares one."""
     if nx.is_directed_acyclic_graph(graph):
-        return [sorted(layer) for layer in nx.topological_generations(graph)]
-    condensed = nx.condensation(graph)
-    members = condensed.graph["mapping"]
-    groups: dict[int, list[int]] = {}
-    for node, component in members.items():
-        groups.setdefault(component, []).append(node)
-    return [
-        sorted(n for component in layer for n in groups[component])
-        for layer in nx.topological_generations(condensed)
-    ]
+        layer = _generations(graph)
+    else:
+        condensed = nx.condensation(graph)
+        component_layer = _generations(condensed)
+        layer = {n: component_layer[c] for n, c in condensed.graph["mapping"].items()}
+    grouped: dict[int, list[int]] = {}
+    for node in sorted(layer):
+        grouped.setdefault(layer[node], []).append(node)
+    return [grouped[k] for k in sorted(grouped)]
 
 
 def _centred(layer: list[int]) -> dict[int, float]:

@@ -98,6 +98,16 @@ def _mix(color: QColor, amount: float) -> QColor:
     )
 
 
+def touch_overview(item: QGraphicsItem) -> None:
+    """Repaint the scene's overview layer, which stands in for `item` at low zoom.
+
+    Items flagged to paint nothing get no repaints of their own from Qt.
+    """
+    scene = item.scene()
+    if scene is not None and getattr(scene, "low_detail", False):
+        scene.touch(item.sceneBoundingRect())
+
+
 def snap(value: float) -> float:
     """The nearest grid line, so moved and dropped cards line up."""
     return round(value / GRID_SIZE) * GRID_SIZE
@@ -162,11 +172,13 @@ class NodeItem(QGraphicsItem):
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
         if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            touch_overview(self)
             for edge in self.edges_in:
                 edge.update_geometry()
             for edge in self.edges_out:
                 edge.update_geometry()
         elif change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            touch_overview(self)
             self.setZValue(1.0 if value else 0.0)
             for edge in (*self.edges_in, *self.edges_out):
                 edge.update()
@@ -184,6 +196,7 @@ class NodeItem(QGraphicsItem):
             tip.append(self.spec.notes)
         self.setToolTip("<br>".join(tip))
         self.update()
+        touch_overview(self)
 
     def set_status(self, status: str, detail: str = "") -> None:
         self.status = status_key(status) if status else ""
@@ -235,8 +248,7 @@ class NodeItem(QGraphicsItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        if lod < LOD_THRESHOLD:
+        if painter.worldTransform().m11() < LOD_THRESHOLD:  # the view only scales
             self._paint_low_detail(painter)
             return
         plain = self._plain()
@@ -357,15 +369,17 @@ class NodeItem(QGraphicsItem):
         painter.setBrush(fill)
         painter.drawEllipse(centre, radius, radius)
 
+    def low_detail_fill(self, selected: bool) -> QColor:
+        """The one colour a card keeps when it is too small for text."""
+        if selected:
+            return ACCENT
+        if self.problem:
+            return INVALID
+        if self.status:
+            return status_color(self.status)
+        return LOW_DETAIL_FILL
+
     def _paint_low_detail(self, painter: QPainter) -> None:
-        if self.isSelected() and not self._plain():
-            fill = ACCENT
-        elif self.problem:
-            fill = INVALID
-        elif self.status:
-            fill = status_color(self.status)
-        else:
-            fill = LOW_DETAIL_FILL
         painter.setPen(QPen(LOW_DETAIL_BORDER, 0))
-        painter.setBrush(QBrush(fill))
+        painter.setBrush(QBrush(self.low_detail_fill(self.isSelected() and not self._plain())))
         painter.drawRect(CARD_RECT)

@@ -29,6 +29,9 @@ from taskflow_gui.canvas.interactions import (
     RubberBandInteraction,
 )
 from taskflow_gui.canvas.node_item import NODE_HEIGHT, NODE_WIDTH, NodeItem, snap
+from taskflow_gui.canvas.overview import OverviewLayer
+
+_NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 
 CALLABLE_MIME = "application/x-taskflow-callable"
 """Drag payload of a palette entry: the UTF-8 "module:qualname" reference."""
@@ -82,7 +85,12 @@ class WorkflowScene(QGraphicsScene):
         self._timer = QTimer(self)
         self._timer.setInterval(ANIMATION_INTERVAL_MS)
         self._timer.timeout.connect(self._animate)
-        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        # Cards move in bulk while dragging; a BSP index would be rebuilt each frame.
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.low_detail = False
+        self._overview = OverviewLayer(
+            lambda: self._nodes.values(), lambda: self._edges.values(), self.selectedItems
+        )
         if workflow is not None:
             self.set_workflow(workflow)
 
@@ -94,6 +102,8 @@ class WorkflowScene(QGraphicsScene):
         was_empty = self.is_empty()
         self._timer.stop()
         self._running.clear()
+        if self._overview.scene() is self:
+            self.removeItem(self._overview)  # kept: clear() would delete it
         self.clear()
         self._nodes.clear()
         self._edges.clear()
@@ -106,6 +116,9 @@ class WorkflowScene(QGraphicsScene):
             for spec in workflow.tasks:
                 self._sync_incoming(spec)
             self._subscription.cancel = workflow.subscribe(self._on_change)
+        if self.low_detail:
+            self.low_detail = False
+            self.set_low_detail(True)
         if was_empty != self.is_empty():
             self.emptyChanged.emit(self.is_empty())
 
@@ -146,6 +159,9 @@ class WorkflowScene(QGraphicsScene):
     def _add_node(self, spec: TaskSpec) -> None:
         node = NodeItem(spec)
         self._nodes[spec] = node
+        if self.low_detail:
+            node.setFlag(_NO_CONTENTS, True)
+            self.touch(node.sceneBoundingRect())
         self.addItem(node)
 
     def _remove_node(self, spec: TaskSpec) -> None:
@@ -161,6 +177,7 @@ class WorkflowScene(QGraphicsScene):
             self._remove_edge(edge)
         self._dangling = {d: s for d, s in self._dangling.items() if s is not spec}
         self._running.discard(node)
+        self.touch(node.sceneBoundingRect())
         self.removeItem(node)
         self._by_name = None
         self._resolve_dangling()
@@ -173,9 +190,13 @@ class WorkflowScene(QGraphicsScene):
         self._dangling.pop(dep, None)
         edge = EdgeItem(self._nodes[upstream], self._nodes[spec], dep)
         self._edges[dep] = edge
+        if self.low_detail:
+            edge.setFlag(_NO_CONTENTS, True)
+            self.touch(edge.sceneBoundingRect())
         self.addItem(edge)
 
     def _remove_edge(self, edge: EdgeItem) -> None:
+        self.touch(edge.sceneBoundingRect())
         edge.detach()
         self._edges.pop(edge.dependency, None)
         if edge.scene() is self:
@@ -231,6 +252,28 @@ class WorkflowScene(QGraphicsScene):
         for node in nodes:
             if node.spec in self._nodes:
                 node.setPos(QPointF(*node.spec.position))
+
+    # -- level of detail ------------------------------------------------------------
+    def set_low_detail(self, low: bool) -> None:
+        """Draw everything through one overview layer (the view calls this when zooming)."""
+        if low == self.low_detail:
+            return
+        self.low_detail = low
+        for node in self._nodes.values():
+            node.setFlag(_NO_CONTENTS, low)
+        for edge in self._edges.values():
+            edge.setFlag(_NO_CONTENTS, low)
+        if low:
+            self.addItem(self._overview)
+            self.touch(self.items_bounding_rect())
+        elif self._overview.scene() is self:
+            self.removeItem(self._overview)
+
+    def touch(self, rect: QRectF) -> None:
+        """Repaint the overview layer, grown to cover `rect` (a card changed there)."""
+        if self.low_detail:
+            self._overview.cover(rect)
+            self._overview.update()
 
     # -- reading the canvas -------------------------------------------------------
     def is_empty(self) -> bool:

@@ -78,6 +78,7 @@ class WorkflowView(QGraphicsView):
         super().setScene(scene)
         if isinstance(scene, WorkflowScene):
             scene.emptyChanged.connect(self._empty_changed)
+            scene.set_low_detail(self.zoom() < LOD_THRESHOLD)
 
     def _empty_changed(self, _empty: bool) -> None:
         self.viewport().update()
@@ -129,6 +130,9 @@ class WorkflowView(QGraphicsView):
     def _zoom_changed(self) -> None:
         detailed = self.zoom() >= LOD_THRESHOLD
         self.setRenderHint(QPainter.RenderHint.Antialiasing, detailed)
+        scene = self.scene()
+        if isinstance(scene, WorkflowScene):
+            scene.set_low_detail(not detailed)
         self.resetCachedContent()
         self.viewport().update()
 
