@@ -183,3 +183,60 @@ def test_painting_for_a_while_with_running_tasks(shown, qtbot):
         frames += 1
     assert frames > 5
     assert scene._timer.isActive()
+
+
+def _pixel(view: WorkflowView, point: QPointF) -> str:
+    image = view.viewport().grab().toImage()
+    return image.pixelColor(view.mapFromScene(point)).name()
+
+
+def test_low_zoom_overview_follows_every_change(shown, qtbot):
+    from taskflow_gui.canvas.node_item import ACCENT, LOW_DETAIL_FILL
+    from taskflow_gui.status_style import status_color
+
+    workflow = spread_workflow(6)
+    view = shown(workflow)
+    scene = view.scene()
+    view.set_zoom(0.25)
+    view.centerOn(scene.items_bounding_rect().center())
+    assert scene.low_detail
+    node = scene.item_for("t2")
+    inside = node.sceneBoundingRect().center()
+    assert _pixel(view, inside) == LOW_DETAIL_FILL.name()
+
+    scene.select_tasks(["t2"])
+    assert _pixel(view, inside) == ACCENT.name()
+    scene.select_tasks([])
+    scene.set_task_status("t2", "failed")
+    assert _pixel(view, inside) == status_color("failed").name()
+
+    workflow.move_task("t2", (node.x(), node.y() + 400))
+    assert _pixel(view, inside) != status_color("failed").name()
+    assert _pixel(view, inside + QPointF(0, 400)) == status_color("failed").name()
+
+    moves = []
+    scene.tasksMoved.connect(moves.append)
+    port = view.viewport()
+    start = view.mapFromScene(inside + QPointF(0, 400))
+    QTest.mousePress(port, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for step in range(1, 6):
+        QTest.mouseMove(port, start + QPoint(0, 8 * step))
+    QTest.mouseRelease(
+        port, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start + QPoint(0, 40)
+    )
+    assert len(moves) == 1
+    (old, new), *_ = moves[0].values()
+    assert new[1] - old[1] == pytest.approx(160, abs=20)
+
+
+def test_export_is_detailed_even_when_zoomed_out(shown, tmp_path):
+    from taskflow_gui.canvas import export_svg
+
+    view = shown(spread_workflow(4))
+    view.set_zoom(0.1)
+    scene = view.scene()
+    assert scene.low_detail
+    export_svg(scene, tmp_path / "out.svg")
+    text = (tmp_path / "out.svg").read_text(encoding="utf-8")
+    assert "t3" in text and "pkg.mod:job_3" in text
+    assert scene.low_detail
