@@ -78,8 +78,12 @@ class Dialogs:
 
 
 @pytest.fixture
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: QApplication) -> Path:
-    """A private HOME, settings and AppData for one test."""
+def isolated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: QApplication
+) -> Iterator[Path]:
+    """A private HOME, settings and AppData for one test; the app's look is put back after."""
+    look = (qapp.style().name(), qapp.palette(), qapp.styleSheet(),
+            qapp.organizationName(), qapp.applicationName())
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
@@ -90,7 +94,14 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qapp: QApplication
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     configure_application(qapp)
     QSettings().clear()
-    return tmp_path
+    yield tmp_path
+    style, palette, sheet, organization, application = look
+    qapp.setStyleSheet(sheet)
+    qapp.setStyle(style)
+    qapp.setPalette(palette)
+    qapp.setOrganizationName(organization)
+    qapp.setApplicationName(application)
+    QStandardPaths.setTestModeEnabled(False)
 
 
 @pytest.fixture
