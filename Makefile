@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) resources/examples/seed_example.py
+	$(VENV)/bin/taskflow-gui resources/examples/seed_example.taskflow.json
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
