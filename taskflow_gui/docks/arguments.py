@@ -85,8 +85,14 @@ def with_param_value(
     if param.kind == "var_positional":
         if value is not UNSET and not isinstance(value, list):
             raise ValueError(f"*{name} takes a JSON list, like [1, 2].")
-        if value not in (UNSET, []) and len(args) < len(positional):
-            raise ValueError(f"Set every positional parameter before *{name}.")
+        if value not in (UNSET, []):
+            # Extra positionals only reach *name once every parameter before it is
+            # positional too: move keyword values over, in order, where they exist.
+            for p in positional[len(args) :]:
+                if p.name not in kwargs:
+                    missing = ", ".join(q.name for q in positional[len(args) :])
+                    raise ValueError(f"To pass *{name}, first give {missing} a value.")
+                args.append(kwargs.pop(p.name))
         return args[: len(positional)] + ([] if value is UNSET else list(value)), kwargs
     if param.kind == "var_keyword":
         if value is not UNSET and not isinstance(value, dict):
