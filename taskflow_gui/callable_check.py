@@ -85,6 +85,7 @@ class CallableChecker(QObject):
         self._resolved = {
             by_name[p.task]: p for p in found if p.kind in RESOLVE_KINDS and p.task in by_name
         }
+        self.catalog.rescan()  # files may have changed since the project was opened
         self.refresh()
         return len(self._resolved)
 

@@ -37,6 +37,7 @@ class CallableCatalog(QObject):
         self._added: dict[str, CallableInfo] = {}
         self._by_reference: dict[str, CallableInfo] = {}
         self._modules: set[str] = set()
+        self._found_cache: dict[str, bool] = {}
 
     # -- reading -----------------------------------------------------------
     @property
@@ -65,18 +66,24 @@ class CallableCatalog(QObject):
         if module in self._modules or not self._workflow:
             return None
         top = module.split(".")[0]
+        if top not in self._found_cache:
+            self._found_cache[top] = self._top_level_exists(top)
+        if self._found_cache[top]:
+            return None
+        return f"Module {module!r} is not in the project's python paths nor installed."
+
+    def _top_level_exists(self, top: str) -> bool:
+        """Whether a top-level module or package is findable; finders only, nothing runs."""
         paths, base = self._search_paths()
         roots = [str(p if p.is_absolute() else (base or Path()) / p) for p in map(Path, paths)]
         if importlib.machinery.PathFinder.find_spec(top, roots) is not None:
-            return None
+            return True
         if top in sys.modules:
-            return None
+            return True
         try:
-            if importlib.util.find_spec(top) is not None:
-                return None
+            return importlib.util.find_spec(top) is not None
         except (ImportError, ValueError):
-            pass
-        return f"Module {module!r} is not in the project's python paths nor installed."
+            return False
 
     # -- filling -----------------------------------------------------------
     def set_workflow(self, workflow: Workflow | None) -> None:
@@ -131,6 +138,7 @@ class CallableCatalog(QObject):
         ordered = sorted(merged.values(), key=lambda i: i.module)  # stable: keeps file order
         self._by_reference = {i.reference: i for i in ordered}
         self._modules = {i.module for i in ordered}
+        self._found_cache.clear()
         self.changed.emit()
 
     def _on_change(self, change: Change) -> None:
