@@ -159,6 +159,8 @@ class PaletteDock(QDockWidget):
         layout.addLayout(top)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.empty)
+        self.spacer = QWidget()
+        layout.addWidget(self.spacer, 1)
         layout.addWidget(self.add_button)
         self.setWidget(body)
 
@@ -178,7 +180,11 @@ class PaletteDock(QDockWidget):
         self._refresh_hint()
 
     def _refresh_hint(self) -> None:
-        if not self.catalog.callables:
+        empty = not self.catalog.callables
+        self.tree.setVisible(not empty)
+        self.search.setEnabled(not empty)
+        self.spacer.setVisible(empty)
+        if empty:
             self.empty.setText(
                 "No functions found in the project's python paths. Save the project next to "
                 "your modules, or add a module or file."

@@ -13,7 +13,15 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QDockWidget, QHeaderView, QStyle, QTreeView, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHeaderView,
+    QLabel,
+    QStackedWidget,
+    QStyle,
+    QTreeView,
+    QWidget,
+)
 from taskflow_core.workflow import Change, Problem, Workflow
 
 DEBOUNCE_MS = 150
@@ -63,7 +71,12 @@ class ProblemsDock(QDockWidget):
         self.view.setColumnWidth(0, 180)
         self.view.setColumnWidth(1, 170)
         self.view.doubleClicked.connect(self._activated)
-        self.setWidget(self.view)
+        self.all_clear = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.all_clear.setStyleSheet("color: palette(placeholder-text);")
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.all_clear)
+        self.pages.addWidget(self.view)
+        self.setWidget(self.pages)
 
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self.refresh)
@@ -99,6 +112,12 @@ class ProblemsDock(QDockWidget):
             message = QStandardItem(problem.message)
             message.setToolTip(problem.message)
             self.model.appendRow([task, kind, message])
+        if self.workflow is not None and len(self.workflow):
+            self.all_clear.setText("No problems found. Run > Resolve Callables also checks "
+                                   "that every function can be imported.")
+        else:
+            self.all_clear.setText("Problems that would stop a run are listed here.")
+        self.pages.setCurrentIndex(1 if found else 0)
         title = f"Problems ({len(found)})" if found else "Problems"
         self.setWindowTitle(title)
         self.countChanged.emit(len(found))
