@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 import networkx as nx
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
@@ -70,7 +70,7 @@ class WorkflowScene(QGraphicsScene):
     emptyChanged = Signal(bool)
     """The workflow went from no tasks to some, or back (the view's hint follows)."""
 
-    def __init__(self, workflow: Workflow | None = None, parent: object = None) -> None:
+    def __init__(self, workflow: Workflow | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.workflow: Workflow | None = None
         self.exporting = False
