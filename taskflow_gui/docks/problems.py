@@ -71,7 +71,7 @@ class ProblemsDock(QDockWidget):
         self.view.setColumnWidth(0, 180)
         self.view.setColumnWidth(1, 170)
         self.view.doubleClicked.connect(self._activated)
-        self.all_clear = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.all_clear = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         self.all_clear.setStyleSheet("color: palette(placeholder-text);")
         self.pages = QStackedWidget()
         self.pages.addWidget(self.all_clear)
