@@ -164,3 +164,35 @@ def test_refused_edits_leave_no_undo_step(opened, ui):
     assert "Duplicate task name" in opened.statusBar().currentMessage()
     assert opened.document.undo_stack.count() == count
     assert snapshot(opened) == before
+
+
+def test_quick_repeated_moves_of_the_same_tasks_merge(opened, ui):
+    from taskflow_gui.commands import MoveTasks
+
+    workflow = opened.document.workflow
+    load = ui.task(opened, "load")
+    count = opened.document.undo_stack.count()
+    opened.edit.move_tasks({load: ((0.0, 0.0), (20.0, 0.0))})
+    opened.edit.move_tasks({load: ((20.0, 0.0), (40.0, 0.0))})
+    assert opened.document.undo_stack.count() == count + 1
+    assert load.position == (40.0, 0.0)
+    other = {ui.task(opened, "clean"): ((260.0, 0.0), (280.0, 0.0))}
+    opened.document.push(MoveTasks(workflow, other))
+    assert opened.document.undo_stack.count() == count + 2  # another set: its own step
+    ui.focus_canvas(opened)
+    ui.key(opened, "Ctrl+Z")
+    ui.key(opened, "Ctrl+Z")
+    assert load.position == (0.0, 0.0)
+
+
+def test_history_lists_every_step_and_clicking_one_goes_back(opened, ui, qtbot):
+    opened.edit.add_callable("steps:clean")
+    opened.edit.add_callable("steps:report")
+    ui.trigger(opened, "Edit", "History")
+    assert opened.history_dock.isVisible()
+    view = opened.history_view
+    texts = [view.model().index(r, 0).data() for r in range(view.model().rowCount())]
+    assert texts == ["Opened", "Add clean_2", "Add report_2"]
+    rect = view.visualRect(view.model().index(1, 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert ui.names(opened) == ["load", "clean", "report", "clean_2"]
