@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QSaveFile, QSize
+from PySide6.QtCore import (
+    QCoreApplication,
+    QMessageLogContext,
+    QSaveFile,
+    QSize,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
@@ -137,6 +144,28 @@ def save_screenshot(window: MainWindow, path: Path) -> None:
         raise OSError(f"cannot write {path}: {out.errorString()}")
 
 
+_QUIET_MESSAGES = ("This plugin does not support propagateSizeHints()",)
+
+
+def _quiet_offscreen_noise() -> Callable[[], None]:
+    """Batch runs on the offscreen platform: drop its harmless "not supported" notices.
+
+    Returns the function that puts the previous message handler back.
+    """
+    previous = None
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if message in _QUIET_MESSAGES:
+            return
+        if previous is not None:
+            previous(kind, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+    return lambda: qInstallMessageHandler(previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the designer; returns the exit status."""
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
@@ -147,6 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from taskflow_gui.main_window import MainWindow
 
     batch = bool(args.quit or args.screenshot)
+    restore_messages = _quiet_offscreen_noise() if batch else (lambda: None)
     window = MainWindow(restore=not batch)
     if args.size is not None:
         window.resize(args.size)
@@ -168,6 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if batch:
         window.document.close()
         window.deleteLater()
+        restore_messages()
         return status
     window.show()
     return app.exec()

@@ -273,6 +273,7 @@ class MainWindow(QMainWindow):
         self.setWindowModified(document.is_modified())
         self._update_title()
         QTimer.singleShot(0, self.view.fit_all)
+        self._selection_changed()
         if not len(workflow):
             self.show_status(START_HINT)
         self.documentChanged.emit(document)

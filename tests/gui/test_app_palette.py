@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from taskflow_gui.docks.palette import CALLABLE_MIME, REFERENCE_ROLE
 
@@ -134,6 +134,24 @@ def test_add_python_file_outside_the_paths_offers_its_folder(opened, dialogs, tm
 
 
 def dialogs_yes():
-    from PySide6.QtWidgets import QMessageBox
-
     return QMessageBox.StandardButton.Yes
+
+
+def test_adding_a_module_by_name_imports_only_after_confirmation(opened, dialogs):
+    dialogs.answer("question", dialogs_no())
+    opened.palette_dock.add_module_named("json")
+    assert "json:dumps" not in palette_references(opened)
+    assert "Importing json runs its top-level code" in dialogs.shown[-1][2]
+    dialogs.answer("question", dialogs_yes())
+    opened.palette_dock.add_module_named("json")
+    assert "json:dumps" in palette_references(opened)
+    dialogs.answer("question", dialogs_yes())
+    dialogs.answer("warning", QMessageBox.StandardButton.Ok)
+    opened.palette_dock.add_module_named("no_such_module_here")
+    kind, title, text = dialogs.shown[-1]
+    assert (kind, title) == ("warning", "Import module")
+    assert "no_such_module_here" in text
+
+
+def dialogs_no():
+    return QMessageBox.StandardButton.No
