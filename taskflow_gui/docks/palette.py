@@ -98,6 +98,9 @@ class CallableTreeModel(QStandardItemModel):
     def mimeTypes(self) -> list[str]:
         return [CALLABLE_MIME]
 
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction  # never "move": the palette keeps its entries
+
     def mimeData(self, indexes: list[QModelIndex]) -> QMimeData | None:
         refs = [i.data(REFERENCE_ROLE) for i in indexes if i.data(REFERENCE_ROLE)]
         return callable_mime(refs[0]) if refs else None
