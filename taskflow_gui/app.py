@@ -182,6 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.resize(args.size)
     if batch:
         window.files.report_error = print_error
+    if not batch:
+        window.show()  # questions and errors below appear over the window
+        app.processEvents()
     status = 0
     recovered = False if batch else window.files.offer_recovery()
     if args.file is not None:
@@ -200,5 +203,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.deleteLater()
         restore_messages()
         return status
-    window.show()
     return app.exec()
