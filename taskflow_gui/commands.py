@@ -258,14 +258,16 @@ class MoveTasks(ModelCommand):
             self.workflow.move_task(spec, old)
 
 
-def auto_layout(workflow: Workflow, positions: Mapping[TaskSpec, Point]) -> MoveTasks:
-    """The move that puts every task at its laid-out position (never merged)."""
-    moves = {
-        spec: (tuple(spec.position), (float(x), float(y)))
-        for spec, (x, y) in positions.items()
-        if tuple(spec.position) != (float(x), float(y))
-    }
-    return MoveTasks(workflow, moves, "Auto layout", merge=False)
+class AutoLayout(MoveTasks):
+    """Every task to its laid-out position in one step (never merged with drags)."""
+
+    def __init__(self, workflow: Workflow, positions: Mapping[TaskSpec, Point]) -> None:
+        moves = {
+            spec: (tuple(spec.position), (float(x), float(y)))
+            for spec, (x, y) in positions.items()
+            if tuple(spec.position) != (float(x), float(y))
+        }
+        super().__init__(workflow, moves, "Auto layout", merge=False)
 
 
 class Connect(ModelCommand):

@@ -19,12 +19,12 @@ from taskflow_gui import clipboard
 from taskflow_gui.canvas import WorkflowScene, WorkflowView, layered_layout
 from taskflow_gui.commands import (
     AddTasks,
+    AutoLayout,
     Connect,
     ModelCommand,
     MoveTasks,
     Paste,
     RemoveTasks,
-    auto_layout,
 )
 from taskflow_gui.document import Document
 from taskflow_gui.quick_add import QuickAddPopup
@@ -143,7 +143,7 @@ class EditController(QObject):
     def auto_layout(self) -> None:
         if not len(self.workflow):
             return
-        command = auto_layout(self.workflow, layered_layout(self.workflow))
+        command = AutoLayout(self.workflow, layered_layout(self.workflow))
         if command.moves and self.push(command):
             self.statusMessage.emit("Arranged tasks by dependency order.")
         self.view.fit_all()
