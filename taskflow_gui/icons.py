@@ -214,6 +214,32 @@ def draw_add_task(p: QPainter) -> None:
     p.drawLine(QPointF(14, 17), QPointF(22, 17))
 
 
+def draw_run(p: QPainter) -> None:
+    path = QPainterPath(QPointF(7, 4.5))
+    path.lineTo(19.5, 12)
+    path.lineTo(7, 19.5)
+    path.closeSubpath()
+    p.setPen(_pen(GOOD, 1.6))
+    p.setBrush(QColor("#3fa66b"))
+    p.drawPath(path)
+
+
+def draw_stop(p: QPainter) -> None:
+    p.setPen(_pen(DANGER, 1.6))
+    p.setBrush(QColor("#d9534f"))
+    p.drawRoundedRect(QRectF(6, 6, 12, 12), 2, 2)
+
+
+def draw_compare(p: QPainter) -> None:
+    p.setPen(_pen(INK, 1.4))
+    p.drawLine(QPointF(3.5, 20.5), QPointF(20.5, 20.5))
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor("#a3aab5"))
+    p.drawRoundedRect(QRectF(5, 5, 5, 14), 1, 1)
+    p.setBrush(ACCENT)
+    p.drawRoundedRect(QRectF(13, 11, 5, 8), 1, 1)
+
+
 _DRAWINGS: dict[str, Painter] = {
     "new": draw_new,
     "open": draw_open,
@@ -228,6 +254,9 @@ _DRAWINGS: dict[str, Painter] = {
     "resolve": draw_resolve,
     "export": draw_export,
     "add_task": draw_add_task,
+    "run": draw_run,
+    "stop": draw_stop,
+    "compare": draw_compare,
 }
 
 
