@@ -28,11 +28,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from taskflow_core.events import RunStarted, TaskFinished, TaskOutput, TaskStarted
 
 __all__ = ["BATCH_INTERVAL_MS", "RunController"]
 
 #: How often queued events reach the GUI: often enough to feel live, rarely enough to batch.
-BATCH_INTERVAL_MS = 60
+BATCH_INTERVAL_MS = 100
 #: Upper bound of events handled per delivery, so one delivery never freezes the GUI.
 MAX_EVENTS_PER_DRAIN = 50_000
 
@@ -72,6 +73,67 @@ class _Wake(QObject):
     wake = Signal()
 
 
+class _EventStream:
+    """Events of one job: written by the engine's threads, read by the GUI thread.
+
+    Log lines are most of the traffic, so they cost the writer one ``list.append``
+    and the reader one slice per batch: no Python work per line on the GUI thread,
+    which matters because the GUI thread shares the GIL with every task. Every
+    other event is queued with the number of lines written before it, which is
+    how the reader keeps the engine's order.
+    """
+
+    COMPACT_AT = 50_000
+
+    def __init__(self) -> None:
+        self.lines: list[Any] = []
+        self.others: deque[tuple[int, Any]] = deque()
+        self.lock = threading.Lock()
+        self.read = 0  # lines[:read] have been delivered
+
+    def put(self, event: Any) -> None:
+        """Queue a non-line event (any thread)."""
+        with self.lock:
+            self.others.append((len(self.lines), event))
+
+    def writer(self, process: Any, cancelled: threading.Event) -> Any:
+        """The ``on_event`` callback handed to ``Process.run``."""
+        lines_append = self.lines.append
+        put = self.put
+
+        def on_event(event: Any) -> None:
+            if type(event) is TaskOutput:
+                lines_append(event)
+                return
+            put(event)
+            if type(event) is RunStarted and cancelled.is_set():
+                # A cancel that raced with the start of run() must still win.
+                process.cancel()
+
+        return on_event
+
+    def take(self) -> tuple[list[tuple[int, Any]], int]:
+        """Events ready for delivery, and how many lines may be delivered with them."""
+        available = len(self.lines)
+        ready: list[tuple[int, Any]] = []
+        with self.lock:
+            others = self.others
+            while others and others[0][0] <= available:
+                ready.append(others.popleft())
+        return ready, available
+
+    def compact(self) -> None:
+        """Forget delivered lines so a long run does not keep them all."""
+        with self.lock:
+            done = self.read
+            del self.lines[:done]
+            others = self.others
+            for i in range(len(others)):
+                position, event = others[i]
+                others[i] = (position - done, event)
+            self.read = 0
+
+
 class _RunJob(QRunnable):
     """Calls ``Process.run`` once per phase; never touches a widget."""
 
@@ -79,7 +141,7 @@ class _RunJob(QRunnable):
         self,
         process: Any,
         phases: list[_Phase],
-        events: deque[Any],
+        stream: _EventStream,
         wake: _Wake,
         cancelled: threading.Event,
     ) -> None:
@@ -87,32 +149,27 @@ class _RunJob(QRunnable):
         self.setAutoDelete(False)
         self._process = process
         self._phases = phases
-        self._events = events
+        self._stream = stream
         self._wake = wake
         self._cancelled = cancelled
 
-    def _on_event(self, event: Any) -> None:
-        # Called from the engine's threads: append only (deque.append is atomic).
-        self._events.append(event)
-        if type(event).__name__ == "RunStarted" and self._cancelled.is_set():
-            # A cancel that raced with the start of run() must still win.
-            self._process.cancel()
-
     def run(self) -> None:  # worker thread
         results: list[Any] = []
+        stream = self._stream
+        on_event = stream.writer(self._process, self._cancelled)
         try:
             for phase in self._phases:
                 if self._cancelled.is_set():
                     break
                 workers = int(phase.kwargs.get("max_workers") or 1)
-                self._events.append(_PhaseStart(phase.mode, workers))
-                result = self._process.run(on_event=self._on_event, **phase.kwargs)
+                stream.put(_PhaseStart(phase.mode, workers))
+                result = self._process.run(on_event=on_event, **phase.kwargs)
                 results.append(result)
-                self._events.append(_PhaseDone(phase.mode, result))
+                stream.put(_PhaseDone(phase.mode, result))
         except BaseException:  # the GUI must hear about any failure, not just Exception
-            self._events.append(_JobError(traceback.format_exc()))
+            stream.put(_JobError(traceback.format_exc()))
         finally:
-            self._events.append(_JobDone(results))
+            stream.put(_JobDone(results))
             self._wake.wake.emit()
 
 
@@ -151,7 +208,7 @@ class RunController(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        self._events: deque[Any] = deque()
+        self._stream = _EventStream()
         self._wake = _Wake(self)
         self._wake.wake.connect(self._drain)
         self._timer = QTimer(self)
@@ -167,10 +224,9 @@ class RunController(QObject):
         self._last_result: Any = None
         self._started_at: float | None = None
         self._dispatch = {
-            "TaskOutput": None,  # batched, handled inline
-            "TaskStarted": self.task_started,
-            "TaskFinished": self.task_finished,
-            "RunStarted": self.run_started,
+            TaskStarted: self.task_started,
+            TaskFinished: self.task_finished,
+            RunStarted: self.run_started,
         }
 
     # -- public API -------------------------------------------------------------------
@@ -256,16 +312,15 @@ class RunController(QObject):
     def _launch(self, process: Any, phases: list[_Phase], mode: str, *, compare: bool) -> None:
         if self._running:
             raise RuntimeError("A run is already in progress; cancel it or wait for it to end")
-        self._events = deque()
+        self._stream = _EventStream()
         self._cancelled = threading.Event()
         self._process = process
         self._mode = mode
         self._phase = ""
         self._compare = compare
-        self._phase_results: list[Any] = []
         self._running = True
         self._started_at = time.time()
-        self._job = _RunJob(process, phases, self._events, self._wake, self._cancelled)
+        self._job = _RunJob(process, phases, self._stream, self._wake, self._cancelled)
         self.started.emit(mode)
         self.running_changed.emit(True)
         self._timer.start()
@@ -273,42 +328,38 @@ class RunController(QObject):
 
     @Slot()
     def _drain(self) -> None:
-        """Deliver queued events in order, coalescing runs of TaskOutput into batches."""
-        events = self._events
-        batch: list[Any] = []
+        """Deliver what the engine sent since the last call, in the engine's order."""
+        stream = self._stream
+        ready, available = stream.take()
+        lines = stream.lines
+        position = stream.read
         dispatch = self._dispatch
-        for _ in range(min(len(events), MAX_EVENTS_PER_DRAIN)):
-            event = events.popleft()
-            name = type(event).__name__
-            if name == "TaskOutput":
-                batch.append(event)
-                continue
-            if batch:
-                self.output.emit(batch)
-                batch = []
-            signal = dispatch.get(name)
+        for before, event in ready:
+            if before > position:
+                self.output.emit(lines[position:before])
+                position = stream.read = before
+            signal = dispatch.get(type(event))
             if signal is not None:
                 signal.emit(event)
             elif isinstance(event, _PhaseStart):
                 self._phase = event.mode
                 self.phase_started.emit(event.mode, event.max_workers)
             elif isinstance(event, _PhaseDone):
-                self._phase_results.append(event.result)
                 self._last_result = event.result
                 self.run_finished.emit(event.result)
             elif isinstance(event, _JobError):
                 self.error.emit(event.text)
             elif isinstance(event, _JobDone):
-                if batch:
-                    self.output.emit(batch)
-                    batch = []
-                # A handler of ``finished`` may start the next run, with a new queue;
+                # A handler of ``finished`` may start the next run, with a new stream;
                 # a thread stuck in a cancelled task can only write to the old one.
                 self._finish(event)
                 return
-            # RunFinished and unknown events: the ProcessResult arrives via _PhaseDone
-        if batch:
-            self.output.emit(batch)
+            # RunFinished: the ProcessResult arrives with _PhaseDone, after run() returned
+        if available > position:
+            self.output.emit(lines[position:available])
+            stream.read = available
+        if stream.read >= stream.COMPACT_AT:
+            stream.compact()
 
     def _finish(self, done: _JobDone) -> None:
         self._timer.stop()

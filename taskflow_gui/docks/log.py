@@ -13,22 +13,36 @@ from __future__ import annotations
 import logging
 import time as _time
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
+    QRect,
     Qt,
     QTimer,
     QUrl,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QDesktopServices, QFontDatabase
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QDesktopServices,
+    QFont,
+    QFontDatabase,
+    QKeyEvent,
+    QResizeEvent,
+    QStandardItem,
+    QStandardItemModel,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,6 +53,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollBar,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -47,15 +62,24 @@ from PySide6.QtWidgets import (
 
 from taskflow_gui.status_style import CANCELLED, FAILED, SKIPPED, status_key
 
-__all__ = ["DEFAULT_MAX_LINES", "LogDock", "LogModel", "open_url", "strip_log_prefix"]
+__all__ = [
+    "DEFAULT_MAX_LINES",
+    "LogDock",
+    "LogModel",
+    "LogNote",
+    "message_of",
+    "open_url",
+    "strip_log_prefix",
+]
 
 #: Oldest lines are dropped past this many (10 % at a time, so trims are rare).
 DEFAULT_MAX_LINES = 500_000
 
-# Row layout: plain tuples are the cheapest thing to keep 100,000s of.
-TIME, TASK, LEVEL, LEVELNO, MESSAGE, KIND = range(6)
-# A message spanning several lines (a record with its traceback) is stored as one
-# KIND_LINE row followed by KIND_CONT rows, so every line is visible at a fixed height.
+# Rows are the engine's TaskOutput events themselves (task, line, level, time),
+# kept as they come: appending a batch is one list.extend, with no Python work
+# per line on the GUI thread (which shares the GIL with every running task).
+# The dock adds LogNote rows of its own: skip notes and tracebacks, one row per
+# line of text so that every line shows at a fixed row height.
 KIND_LINE, KIND_CONT, KIND_STATUS, KIND_TRACEBACK = range(4)
 
 COLUMNS = ("Time", "Task", "Level", "Message")
@@ -112,6 +136,28 @@ def strip_log_prefix(line: str, task: str) -> str:
     return message if name == task else f"{name}: {message}"
 
 
+@dataclass(frozen=True, slots=True)
+class LogNote:
+    """A row written by the dock itself; same fields as ``TaskOutput`` plus its kind."""
+
+    task: str
+    line: str
+    level: Any
+    time: float
+    kind: int = KIND_STATUS
+
+
+def _kind(row: Any) -> int:
+    return row.kind if type(row) is LogNote else KIND_LINE
+
+
+def message_of(row: Any) -> str:
+    """The text a row shows in the Message column (all its lines)."""
+    if type(row) is LogNote:
+        return row.line
+    return strip_log_prefix(row.line, row.task)
+
+
 def _format_time(t: float) -> str:
     return _time.strftime("%H:%M:%S", _time.localtime(t)) + f".{int((t % 1) * 1000):03d}"
 
@@ -126,21 +172,21 @@ class LogModel(QAbstractTableModel):
 
     def __init__(self, parent: QObject | None = None, *, max_lines: int = DEFAULT_MAX_LINES):
         super().__init__(parent)
-        self._rows: list[tuple] = []
+        self._rows: list[Any] = []
         self._view: list[int] | None = None  # None: no filter, every row is visible
         self._tasks: frozenset[str] | None = None
         self._min_level = logging.NOTSET
         self._text = ""
         self.max_lines = max_lines
         self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self._note_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self._note_font.setItalic(True)
         self._level_colors = {
             "WARNING": QColor("#9a6700"),
             "ERROR": QColor("#b3261e"),
             "CRITICAL": QColor("#b3261e"),
         }
-        self._status_color = QColor("#8a5a00")
-        self._status_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        self._status_font.setItalic(True)
+        self._note_color = QColor("#8a5a00")
 
     # -- Qt model interface ---------------------------------------------------------
 
@@ -168,28 +214,33 @@ class LogModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_MESSAGE:
-                return row[MESSAGE]
+                text = message_of(row)
+                if "\n" in text:
+                    first, _, rest = text.partition("\n")
+                    return f"{first}  (+{rest.count(chr(10)) + 1} lines)"
+                return text
             if column == COL_TIME:
-                return _format_time(row[TIME])
+                return _format_time(row.time)
             if column == COL_TASK:
-                return row[TASK]
-            return row[LEVEL]
+                return row.task
+            return _level(row.level)[0]
         if role == Qt.ItemDataRole.ForegroundRole:
-            if row[KIND] == KIND_STATUS:
-                return self._status_color
-            return self._level_colors.get(row[LEVEL])
+            if _kind(row) == KIND_STATUS:
+                return self._note_color
+            return self._level_colors.get(_level(row.level)[0])
         if role == Qt.ItemDataRole.FontRole and column == COL_MESSAGE:
-            return self._status_font if row[KIND] == KIND_STATUS else self._mono
+            return self._note_font if _kind(row) == KIND_STATUS else self._mono
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_MESSAGE:
-            return row[MESSAGE] if len(row[MESSAGE]) < 4000 else row[MESSAGE][:4000] + "…"
+            text = message_of(row)
+            return text if len(text) < 4000 else text[:4000] + "…"
         if role == Qt.ItemDataRole.UserRole:
             return row
         return None
 
     # -- rows -------------------------------------------------------------------------
 
-    def row(self, visible_row: int) -> tuple:
-        """The stored tuple ``(time, task, level, levelno, message, kind)`` of a visible row."""
+    def row(self, visible_row: int) -> Any:
+        """The stored row (a ``TaskOutput`` or a :class:`LogNote`) of a visible row."""
         return self._rows[visible_row if self._view is None else self._view[visible_row]]
 
     @property
@@ -199,10 +250,10 @@ class LogModel(QAbstractTableModel):
 
     def tasks(self) -> list[str]:
         """Task names present, in order of first appearance."""
-        return list(dict.fromkeys(r[TASK] for r in self._rows))
+        return list(dict.fromkeys(r.task for r in self._rows))
 
-    def append_rows(self, rows: list[tuple]) -> None:
-        """Append rows (as built by :meth:`make_rows`) with one insert notification."""
+    def append_rows(self, rows: list[Any]) -> None:
+        """Append rows (``TaskOutput`` events or notes) with one insert notification."""
         if not rows:
             return
         store = self._rows
@@ -223,44 +274,35 @@ class LogModel(QAbstractTableModel):
         if len(store) > self.max_lines:
             self._trim(len(store) - int(self.max_lines * 0.9))
 
+    #: ``TaskOutput`` events are rows as they are.
+    append_events = append_rows
+
     @staticmethod
-    def make_rows(t: float, task: str, level: Any, message: str, kind: int = KIND_LINE) -> list:
-        """Build the stored rows of one message (one per line of text)."""
-        name, number = _level(level)
-        if "\n" not in message:
-            return [(t, task, name, number, message, kind)]
+    def make_notes(
+        t: float, task: str, level: Any, message: str, kind: int = KIND_STATUS
+    ) -> list[LogNote]:
+        """Rows for a message of the dock's own, one per line of text."""
         lines = message.rstrip("\n").split("\n")
-        rows = [(t, task, name, number, lines[0], kind)]
-        rows.extend((t, task, name, number, line, KIND_CONT) for line in lines[1:])
-        return rows
+        notes = [LogNote(task, lines[0], level, t, kind)]
+        notes.extend(LogNote(task, line, level, t, KIND_CONT) for line in lines[1:])
+        return notes
 
-    def append_events(self, events: Iterable[Any]) -> None:
-        """Append ``TaskOutput(task, line, level, time)`` events."""
-        level_of = _level
-        rows: list[tuple] = []
-        add = rows.append
-        strip = strip_log_prefix
-        for e in events:
-            name, number = level_of(e.level)
-            line = strip(e.line, e.task)
-            if "\n" in line:
-                rows.extend(self.make_rows(e.time, e.task, e.level, line))
-            else:
-                add((e.time, e.task, name, number, line, KIND_LINE))
-        self.append_rows(rows)
-
-    def block(self, visible_row: int) -> list[tuple]:
+    def block(self, visible_row: int) -> list[Any]:
         """The rows of the whole message a visible row belongs to."""
         store = self._rows
         i = visible_row if self._view is None else self._view[visible_row]
-        while i > 0 and store[i][KIND] == KIND_CONT:
+        while i > 0 and _kind(store[i]) == KIND_CONT:
             i -= 1
         rows = [store[i]]
         i += 1
-        while i < len(store) and store[i][KIND] == KIND_CONT:
+        while i < len(store) and _kind(store[i]) == KIND_CONT:
             rows.append(store[i])
             i += 1
         return rows
+
+    def recent(self, count: int) -> list[Any]:
+        """The last ``count`` rows held (filtered or not), newest last."""
+        return self._rows[-count:]
 
     def clear(self) -> None:
         """Forget every row (filters stay)."""
@@ -322,21 +364,332 @@ class LogModel(QAbstractTableModel):
     def _filter_inactive(self) -> bool:
         return self._tasks is None and self._min_level <= logging.NOTSET and not self._text
 
-    def _predicate(self):
+    def _predicate(self) -> Callable[[Any], bool]:
         tasks, level, text = self._tasks, self._min_level, self._text
         if tasks is not None and level <= logging.NOTSET and not text:
-            return lambda r: r[TASK] in tasks
-        if tasks is None and not text:
-            return lambda r: r[LEVELNO] >= level
+            return lambda r: r.task in tasks
 
-        def accept(r: tuple) -> bool:
-            if tasks is not None and r[TASK] not in tasks:
+        def accept(r: Any) -> bool:
+            if tasks is not None and r.task not in tasks:
                 return False
-            if r[LEVELNO] < level:
+            if level > logging.NOTSET and _level(r.level)[1] < level:
                 return False
-            return not text or text in r[MESSAGE].lower() or text in r[TASK].lower()
+            return not text or text in message_of(r).lower() or text in r.task.lower()
 
         return accept
+
+
+class _PageTable(QTableView):
+    """The on-screen page. Only key, wheel and resize events reach Python (no event
+    filter, no paint override: every call into Python must first win the GIL)."""
+
+    def __init__(self, owner: LogView) -> None:
+        super().__init__(owner)
+        self._owner = owner
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not self._owner._key(event):
+            super().keyPressEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        self._owner._wheel(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._owner._resize_page()
+
+
+class LogView(QWidget):
+    """A fixed-height-row table over a :class:`LogModel`, painted without Python.
+
+    A ``QTableView`` on a Python model calls back into Python for every cell and
+    role on every repaint, and each call has to win the GIL from the running
+    tasks: with a busy run that is what freezes a GUI. Here the table shows a
+    small ``QStandardItemModel`` holding only the rows on screen; scrolling or a
+    new batch refreshes those few items (a few hundred C++ calls) and painting
+    stays entirely in C++. The scroll bar is ours and spans the whole model.
+    """
+
+    #: The current row (a row of the model, after filtering) changed; -1 for none.
+    current_row_changed = Signal(int)
+    #: A row was double-clicked or Enter was pressed on it.
+    row_activated = Signal(int)
+
+    def __init__(self, model: LogModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("logView")
+        self._model = model
+        self._page = QStandardItemModel(0, len(COLUMNS), self)
+        self._page.setHorizontalHeaderLabels(list(COLUMNS))
+        self._items: list[list[QStandardItem]] = []
+        self._shown: list[Any] = []  # the row object on each page row, to skip unchanged ones
+        self._first = 0
+        self._current = -1
+        self._follow = True
+        self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self._note_font = QFont(self._mono)
+        self._note_font.setItalic(True)
+        self._brushes = {
+            "WARNING": QBrush(QColor("#9a6700")),
+            "ERROR": QBrush(QColor("#b3261e")),
+            "CRITICAL": QBrush(QColor("#b3261e")),
+            "note": QBrush(QColor("#8a5a00")),
+        }
+
+        table = self.table = _PageTable(self)
+        table.setModel(self._page)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.setAlternatingRowColors(True)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        vheader = table.verticalHeader()
+        vheader.setVisible(False)
+        vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self._row_height = table.fontMetrics().height() + 6
+        vheader.setDefaultSectionSize(self._row_height)
+        vheader.setMinimumSectionSize(self._row_height)
+        hheader = table.horizontalHeader()
+        hheader.setHighlightSections(False)
+        hheader.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        hheader.setStretchLastSection(True)
+        hheader.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        fm = table.fontMetrics()
+        table.setColumnWidth(COL_TIME, fm.horizontalAdvance("00:00:00.000") + 18)
+        table.setColumnWidth(COL_TASK, fm.horizontalAdvance("M" * 12))
+        table.setColumnWidth(COL_LEVEL, fm.horizontalAdvance("WARNING") + 18)
+
+        self.scrollbar = QScrollBar(Qt.Orientation.Vertical, self)
+        self.scrollbar.setObjectName("logScrollBar")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(table, 1)
+        layout.addWidget(self.scrollbar)
+
+        model.rowsInserted.connect(self._on_rows_inserted)
+        model.rowsRemoved.connect(self._on_rows_removed)
+        model.modelReset.connect(self._on_reset)
+        self.scrollbar.valueChanged.connect(self._on_scrolled)
+        table.pressed.connect(self._on_pressed)
+        table.doubleClicked.connect(self._on_double_clicked)
+        self._resize_page()
+
+    # -- public API -------------------------------------------------------------------
+
+    def model(self) -> LogModel:
+        return self._model
+
+    def viewport(self) -> QWidget:
+        """The widget the rows are painted on (for mouse positions)."""
+        return self.table.viewport()
+
+    def first_visible_row(self) -> int:
+        return self._first
+
+    def visible_row_count(self) -> int:
+        """Rows that fit entirely on screen."""
+        return max(1, self.table.viewport().height() // self._row_height)
+
+    def current_row(self) -> int:
+        """The selected row of the model, -1 if none."""
+        return self._current
+
+    def set_current_row(self, row: int) -> None:
+        """Select ``row`` and scroll it into view."""
+        count = self._model.rowCount()
+        row = -1 if count == 0 else max(-1, min(row, count - 1))
+        if row >= 0:
+            self._ensure_visible(row)
+        if row != self._current:
+            self._current = row
+            self._refresh()
+            self.current_row_changed.emit(row)
+        else:
+            self._refresh()
+
+    def row_rect(self, row: int) -> QRect | None:
+        """Where ``row`` is drawn, in :meth:`viewport` coordinates (None if off screen)."""
+        page_row = row - self._first
+        if not 0 <= page_row < len(self._items):
+            return None
+        return self.table.visualRect(self._page.index(page_row, 0)).united(
+            self.table.visualRect(self._page.index(page_row, len(COLUMNS) - 1))
+        )
+
+    def row_at(self, pos: QPoint) -> int:
+        """The model row under ``pos`` (viewport coordinates), -1 if none."""
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return -1
+        row = self._first + index.row()
+        return row if row < self._model.rowCount() else -1
+
+    def at_bottom(self) -> bool:
+        """Whether the last row is on screen (new rows then keep it in view)."""
+        return self._first >= self._max_first()
+
+    def scroll_to_bottom(self) -> None:
+        self._follow = True
+        self._scroll_to(self._max_first())
+
+    # -- internals --------------------------------------------------------------------
+
+    def _max_first(self) -> int:
+        return max(0, self._model.rowCount() - self.visible_row_count())
+
+    def _scroll_to(self, first: int) -> None:
+        first = max(0, min(first, self._max_first()))
+        bar = self.scrollbar
+        bar.blockSignals(True)
+        bar.setRange(0, self._max_first())
+        bar.setPageStep(self.visible_row_count())
+        bar.setValue(first)
+        bar.blockSignals(False)
+        self._first = first
+        self._refresh()
+
+    def _ensure_visible(self, row: int) -> None:
+        if row < self._first:
+            self._scroll_to(row)
+        elif row >= self._first + self.visible_row_count():
+            self._scroll_to(row - self.visible_row_count() + 1)
+        self._follow = self.at_bottom()
+
+    def _resize_page(self) -> None:
+        rows = self.table.viewport().height() // self._row_height + 1
+        if rows == len(self._items):
+            return
+        page = self._page
+        if rows > len(self._items):
+            for _ in range(rows - len(self._items)):
+                items = [QStandardItem() for _ in COLUMNS]
+                items[COL_MESSAGE].setFont(self._mono)
+                page.appendRow(items)
+                self._items.append(items)
+                self._shown.append(None)
+        else:
+            page.removeRows(rows, len(self._items) - rows)
+            del self._items[rows:]
+            del self._shown[rows:]
+        self._scroll_to(self._max_first() if self._follow else self._first)
+
+    def _refresh(self) -> None:
+        """Put the rows on screen into the page's items (only those that changed)."""
+        model, first = self._model, self._first
+        count = model.rowCount()
+        brushes, shown = self._brushes, self._shown
+        for r, items in enumerate(self._items):
+            i = first + r
+            row = model.row(i) if i < count else None
+            if shown[r] is row:
+                continue
+            shown[r] = row
+            if row is None:
+                for item in items:
+                    item.setText("")
+                    item.setData(None, Qt.ItemDataRole.ForegroundRole)
+                items[COL_MESSAGE].setToolTip("")
+                continue
+            level = _level(row.level)[0]
+            text = message_of(row)
+            shown_text = text
+            if "\n" in text:
+                head, _, rest = text.partition("\n")
+                shown_text = f"{head}  (+{rest.count(chr(10)) + 1} lines)"
+            items[COL_TIME].setText(_format_time(row.time))
+            items[COL_TASK].setText(row.task)
+            items[COL_LEVEL].setText(level)
+            message = items[COL_MESSAGE]
+            message.setText(shown_text)
+            message.setToolTip(text if len(text) < 4000 else text[:4000] + "…")
+            note = _kind(row) == KIND_STATUS
+            brush = brushes["note"] if note else brushes.get(level)
+            for item in items:
+                item.setData(brush, Qt.ItemDataRole.ForegroundRole)
+            message.setFont(self._note_font if note else self._mono)
+        current = self._current - first
+        selection = self.table.selectionModel()
+        if 0 <= current < len(self._items) and self._current < count:
+            if self.table.currentIndex().row() != current or not selection.hasSelection():
+                self.table.setCurrentIndex(self._page.index(current, 0))
+                self.table.selectRow(current)
+        elif selection.hasSelection():
+            selection.clear()
+
+    @Slot(QModelIndex, int, int)
+    def _on_rows_inserted(self, _parent: QModelIndex, _start: int, _end: int) -> None:
+        self._scroll_to(self._max_first() if self._follow else self._first)
+
+    @Slot(QModelIndex, int, int)
+    def _on_rows_removed(self, _parent: QModelIndex, start: int, end: int) -> None:
+        gone = end - start + 1
+        if start == 0:  # trimmed from the top: what is on screen moves up
+            self._first = max(0, self._first - gone)
+            if self._current >= 0:
+                self._current = self._current - gone if self._current >= gone else -1
+        self._shown = [None] * len(self._items)
+        self._scroll_to(self._max_first() if self._follow else self._first)
+
+    @Slot()
+    def _on_reset(self) -> None:
+        changed = self._current != -1
+        self._current = -1
+        self._shown = [None] * len(self._items)
+        self._scroll_to(self._max_first() if self._follow else 0)
+        if changed:
+            self.current_row_changed.emit(-1)
+
+    @Slot(int)
+    def _on_scrolled(self, value: int) -> None:
+        self._first = value
+        self._follow = value >= self._max_first()
+        self._refresh()
+
+    @Slot(QModelIndex)
+    def _on_pressed(self, index: QModelIndex) -> None:
+        row = self._first + index.row()
+        if row < self._model.rowCount():
+            self.set_current_row(row)
+
+    @Slot(QModelIndex)
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        row = self._first + index.row()
+        if row < self._model.rowCount():
+            self.row_activated.emit(row)
+
+    def _wheel(self, event: QWheelEvent) -> None:
+        steps = -event.angleDelta().y() // 40  # three rows per notch
+        if steps:
+            self._follow = False
+            self._scroll_to(self._first + steps)
+            self._follow = self.at_bottom()
+
+    def _key(self, event: QKeyEvent) -> bool:
+        key, page = event.key(), self.visible_row_count()
+        count = self._model.rowCount()
+        current = self._current if self._current >= 0 else self._first
+        moves = {
+            Qt.Key.Key_Up: current - 1,
+            Qt.Key.Key_Down: current + 1,
+            Qt.Key.Key_PageUp: current - page,
+            Qt.Key.Key_PageDown: current + page,
+            Qt.Key.Key_Home: 0,
+            Qt.Key.Key_End: count - 1,
+        }
+        if key in moves:
+            if count:
+                self.set_current_row(max(0, min(count - 1, moves[key])))
+            return True
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._current >= 0:
+            self.row_activated.emit(self._current)
+            return True
+        return False
 
 
 class LogDock(QDockWidget):
@@ -357,7 +710,6 @@ class LogDock(QDockWidget):
         self._model = LogModel(self, max_lines=max_lines)
         self._log_paths: dict[str, str] = {}
         self._known_tasks: set[str] = set()
-        self._error_lines: dict[str, list[str]] = {}
 
         panel = QWidget(self)
         layout = QVBoxLayout(panel)
@@ -397,30 +749,7 @@ class LogDock(QDockWidget):
         bar.addWidget(self.clear_button)
         layout.addLayout(bar)
 
-        self.view = QTableView(panel)
-        self.view.setObjectName("logView")
-        self.view.setModel(self._model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
-        self.view.setAlternatingRowColors(True)
-        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
-        vheader = self.view.verticalHeader()
-        vheader.setVisible(False)
-        vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vheader.setDefaultSectionSize(self.view.fontMetrics().height() + 6)
-        hheader = self.view.horizontalHeader()
-        hheader.setHighlightSections(False)
-        hheader.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        hheader.setStretchLastSection(True)
-        hheader.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        fm = self.view.fontMetrics()
-        self.view.setColumnWidth(COL_TIME, fm.horizontalAdvance("00:00:00.000") + 18)
-        self.view.setColumnWidth(COL_TASK, fm.horizontalAdvance("M" * 12))
-        self.view.setColumnWidth(COL_LEVEL, fm.horizontalAdvance("WARNING") + 18)
+        self.view = LogView(self._model, panel)
 
         self.detail = QPlainTextEdit(panel)
         self.detail.setObjectName("logDetail")
@@ -442,10 +771,6 @@ class LogDock(QDockWidget):
         self._text_timer.setSingleShot(True)
         self._text_timer.setInterval(150)
         self._text_timer.timeout.connect(self._apply_filter)
-        self._count_timer = QTimer(self)
-        self._count_timer.setSingleShot(True)
-        self._count_timer.setInterval(200)
-        self._count_timer.timeout.connect(self._update_count)
 
         self.task_combo.currentIndexChanged.connect(self._apply_filter)
         self.level_combo.currentIndexChanged.connect(self._apply_filter)
@@ -453,8 +778,8 @@ class LogDock(QDockWidget):
         self.filter_edit.returnPressed.connect(self._apply_filter)
         self.open_button.clicked.connect(self.open_log_file)
         self.clear_button.clicked.connect(self.clear)
-        self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
-        self.view.doubleClicked.connect(self._on_double_clicked)
+        self.view.current_row_changed.connect(self._on_current_changed)
+        self.view.row_activated.connect(self._on_row_activated)
         self._model.modelReset.connect(self._update_count)
         self._update_count()
         self._update_open_button()
@@ -479,26 +804,22 @@ class LogDock(QDockWidget):
         """Append a batch of ``TaskOutput`` events."""
         if not events:
             return
-        follow = self._at_bottom()
-        tasks = self._known_tasks
-        for name in {e.task for e in events} - tasks:
-            self._add_task(name)
-        for e in events:
-            if _level(e.level)[1] >= logging.ERROR:
-                self._error_lines.setdefault(e.task, []).append(e.line)
-        self._model.append_events(events)
-        self._after_append(follow)
+        known = self._known_tasks
+        for name in dict.fromkeys(map(_task_of, events)):  # C speed, keeps the order
+            if name not in known:
+                self._add_task(name)
+        self._model.append_rows(events)
+        self._after_append()
 
     def append_line(self, task: str, message: str, level: Any = "INFO", t: float | None = None):
         """Append one line that did not come from the engine (e.g. a note from the shell)."""
-        self._append_rows(LogModel.make_rows(t or _time.time(), task, level, message))
+        self._append_rows(LogModel.make_notes(t or _time.time(), task, level, message, KIND_LINE))
 
     def add_traceback(self, task: str, text: str, t: float | None = None) -> None:
         """Show a failed task's traceback, one row per line, in red."""
         text = "\n".join(ln for ln in text.rstrip("\n").splitlines() if ln.strip()) or text
-        self._append_rows(
-            LogModel.make_rows(t or _time.time(), task, "ERROR", text, KIND_TRACEBACK)
-        )
+        when = t or _time.time()
+        self._append_rows(LogModel.make_notes(when, task, "ERROR", text, KIND_TRACEBACK))
 
     @Slot(object)
     def on_task_finished(self, event: Any) -> None:
@@ -511,17 +832,14 @@ class LogDock(QDockWidget):
         if key == FAILED:
             text = getattr(result, "error", None) or repr(getattr(result, "exception", None))
             tail = next((ln for ln in reversed(text.splitlines()) if ln.strip()), "")
-            seen = self._error_lines.get(task, ())
-            if not any(tail and tail in line for line in seen):
+            if not self._already_logged(task, tail):
                 self.add_traceback(task, text, when)
         elif key == SKIPPED:
             upstream = getattr(result, "skipped_because", None)
             why = f"because {upstream} failed" if upstream else "because an upstream task failed"
-            self._append_rows(
-                LogModel.make_rows(when, task, "WARNING", f"Skipped {why}", KIND_STATUS)
-            )
+            self._append_rows(LogModel.make_notes(when, task, "WARNING", f"Skipped {why}"))
         elif key == CANCELLED:
-            self._append_rows(LogModel.make_rows(when, task, "WARNING", "Cancelled", KIND_STATUS))
+            self._append_rows(LogModel.make_notes(when, task, "WARNING", "Cancelled"))
 
     def set_task_filter(self, tasks: str | Iterable[str] | None) -> None:
         """Show only these tasks' lines (a name, several names, or None for all)."""
@@ -571,9 +889,9 @@ class LogDock(QDockWidget):
 
     def selected_task(self) -> str | None:
         """Task of the selected row, else the single task of the task filter."""
-        index = self.view.currentIndex()
-        if index.isValid():
-            return self._model.row(index.row())[TASK]
+        row = self.view.current_row()
+        if row >= 0:
+            return self._model.row(row).task
         tasks = self._model.task_filter
         if tasks is not None and len(tasks) == 1:
             return next(iter(tasks))
@@ -592,7 +910,6 @@ class LogDock(QDockWidget):
     def clear(self) -> None:
         """Remove every line."""
         self._model.clear()
-        self._error_lines.clear()
         self.detail.clear()
         self._update_count()
 
@@ -601,22 +918,25 @@ class LogDock(QDockWidget):
     _multi: list[str] | None = None
     _controller: Any = None
 
-    def _append_rows(self, rows: list[tuple]) -> None:
-        follow = self._at_bottom()
-        for name in {r[TASK] for r in rows} - self._known_tasks:
-            self._add_task(name)
+    def _already_logged(self, task: str, tail: str) -> bool:
+        """Whether the task's recent output holds an error line containing ``tail``."""
+        if not tail:
+            return False
+        for row in reversed(self._model.recent(5000)):
+            if row.task == task and _level(row.level)[1] >= logging.ERROR and tail in row.line:
+                return True
+        return False
+
+    def _append_rows(self, rows: list[Any]) -> None:
+        for name in dict.fromkeys(r.task for r in rows):
+            if name not in self._known_tasks:
+                self._add_task(name)
         self._model.append_rows(rows)
-        self._after_append(follow)
+        self._after_append()
 
-    def _at_bottom(self) -> bool:
-        bar = self.view.verticalScrollBar()
-        return bar.value() >= bar.maximum() - 1
-
-    def _after_append(self, follow: bool) -> None:
-        if follow:
-            self.view.scrollToBottom()
-        if not self._count_timer.isActive():
-            self._count_timer.start()
+    def _after_append(self) -> None:
+        # the view follows the tail by itself (see LogView)
+        self._update_count()
 
     def _add_task(self, name: str) -> None:
         self._known_tasks.add(name)
@@ -635,7 +955,9 @@ class LogDock(QDockWidget):
     def _on_phase_started(self, mode: str, workers: int) -> None:
         if getattr(self._controller, "mode", "") == "compare":
             what = "sequential run" if mode == "sequential" else f"parallel run, {workers} workers"
-            self._append_rows(LogModel.make_rows(_time.time(), "", "INFO", f"— {what} —"))
+            self._append_rows(
+                LogModel.make_notes(_time.time(), "", "INFO", f"— {what} —", KIND_LINE)
+            )
 
     @Slot()
     def _apply_filter(self) -> None:
@@ -652,7 +974,7 @@ class LogDock(QDockWidget):
             min_level=int(self.level_combo.currentData() or 0),
             text=self.filter_edit.text(),
         )
-        self.view.scrollToBottom()
+        self.view.scroll_to_bottom()
         self._update_open_button()
 
     @Slot()
@@ -665,33 +987,31 @@ class LogDock(QDockWidget):
         task = self.selected_task()
         self.open_button.setEnabled(bool(task and self._log_paths.get(task)))
 
-    @Slot(QModelIndex, QModelIndex)
-    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+    @Slot(int)
+    def _on_current_changed(self, row: int) -> None:
         self._update_open_button()
-        if not current.isValid():
+        if row < 0:
             self.detail.clear()
             return
-        block = self._model.block(current.row())
+        block = self._model.block(row)
         first = block[0]
         self.detail.setPlainText(
-            f"{_format_time(first[TIME])}  {first[TASK]}  {first[LEVEL]}\n"
-            + "\n".join(r[MESSAGE] for r in block)
+            f"{_format_time(first.time)}  {first.task}  {_level(first.level)[0]}\n"
+            + "\n".join(message_of(r) for r in block)
         )
 
-    @Slot(QModelIndex)
-    def _on_double_clicked(self, index: QModelIndex) -> None:
-        task = self._model.row(index.row())[TASK]
+    @Slot(int)
+    def _on_row_activated(self, row: int) -> None:
+        task = self._model.row(row).task
         if task:
             self.task_activated.emit(task)
 
     def select_row(self, visible_row: int) -> None:
         """Make ``visible_row`` current (as a click would)."""
-        index = self._model.index(visible_row, 0)
-        self.view.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
+        self.view.set_current_row(visible_row)
+
+
+_task_of = attrgetter("task")
 
 
 def _log_paths_of(process: Any) -> dict[str, str]:

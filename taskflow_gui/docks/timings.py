@@ -16,12 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QPoint,
-    QPointF,
     QRectF,
     QSize,
     QSortFilterProxyModel,
@@ -35,24 +32,32 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetrics,
-    QHelpEvent,
     QIcon,
     QMouseEvent,
     QPainter,
-    QPaintEvent,
+    QPainterPath,
     QPen,
     QPixmap,
+    QResizeEvent,
+    QStandardItem,
+    QStandardItemModel,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
+    QFrame,
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QGraphicsPathItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
     QHeaderView,
     QLabel,
     QScrollArea,
     QSizePolicy,
     QSplitter,
     QTableView,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -75,6 +80,10 @@ from taskflow_gui.status_style import (
 )
 
 __all__ = ["GanttChart", "RunTimeline", "TaskTiming", "TimingsDock", "TimingsModel"]
+
+#: How often running tasks' bars and durations advance (each tick is a call into Python,
+#: which must win the GIL from the running tasks, so not more often than needed).
+TICK_MS = 200
 
 # A task that started this long before the run did was reused by ``resume_from``.
 _REUSE_TOLERANCE = 0.05
@@ -317,23 +326,52 @@ def _swatch(key: str) -> QIcon:
     return QIcon(pixmap)
 
 
-class TimingsModel(QAbstractTableModel):
-    """One row per task of a :class:`RunTimeline`; sort keys in ``SORT_ROLE``."""
+class TimingsModel(QStandardItemModel):
+    """One row per task of a :class:`RunTimeline`; sort keys in ``SORT_ROLE``.
+
+    The cells are ``QStandardItem``s, so painting and sorting (through a
+    ``QSortFilterProxyModel``) happen in C++; Python only writes the cells of a
+    task when it changes. A model that answered ``data()`` in Python would be
+    called for every cell and role of every repaint, each call first waiting for
+    the GIL held by the running tasks.
+    """
 
     def __init__(self, timeline: RunTimeline, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(0, len(COLUMNS), parent)
         self._timeline = timeline
-        self._names: list[str] = list(timeline.tasks)
-        self._rows: dict[str, int] = {n: i for i, n in enumerate(self._names)}
+        self._rows: dict[str, int] = {}
         self._icons: dict[str, QIcon] = {}
-        self._now = time.time()
+        self._bold = QFont()
+        self._bold.setBold(True)
+        for column, title in enumerate(COLUMNS):
+            header = QStandardItem(title)
+            if column >= COL_START:
+                header.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            else:
+                header.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            self.setHorizontalHeaderItem(column, header)
+        self.reload()
+
+    def set_timeline(self, timeline: RunTimeline) -> None:
+        self._timeline = timeline
+        self.reload()
 
     def reload(self) -> None:
-        """The timeline's task list changed: rebuild."""
-        self.beginResetModel()
-        self._names = list(self._timeline.tasks)
-        self._rows = {n: i for i, n in enumerate(self._names)}
-        self.endResetModel()
+        """The timeline's task list changed: rebuild every row."""
+        self.removeRows(0, self.rowCount())
+        self._rows = {}
+        now = time.time()
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        for name, timing in self._timeline.tasks.items():
+            items = [QStandardItem() for _ in COLUMNS]
+            for column, item in enumerate(items):
+                item.setEditable(False)
+                if column >= COL_START:
+                    item.setTextAlignment(right)
+            items[COL_TASK].setData(name, NAME_ROLE)
+            self._rows[name] = self.rowCount()
+            self.appendRow(items)
+            self._fill(self._rows[name], timing, now)
 
     def task_changed(self, name: str) -> None:
         """One task's timing changed."""
@@ -341,96 +379,55 @@ class TimingsModel(QAbstractTableModel):
         if row is None:
             self.reload()
             return
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        self._fill(row, self._timeline.tasks[name], time.time())
 
     def tick(self, now: float) -> None:
         """Refresh the durations of running tasks."""
-        self._now = now
         for name, row in self._rows.items():
-            if self._timeline.tasks[name].status == RUNNING:
-                index = self.index(row, COL_DURATION)
-                self.dataChanged.emit(index, index)
+            timing = self._timeline.tasks[name]
+            if timing.status == RUNNING:
+                elapsed = timing.elapsed(now) or 0.0
+                item = self.item(row, COL_DURATION)
+                item.setText(f"{elapsed:.2f} s")
+                item.setData(elapsed, SORT_ROLE)
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._names)
+    def refresh_all(self) -> None:
+        """Every row again (after the final result replaced the live values)."""
+        now = time.time()
+        for name, row in self._rows.items():
+            self._fill(row, self._timeline.tasks[name], now)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+    def _icon(self, key: str) -> QIcon:
+        icon = self._icons.get(key)
+        if icon is None:
+            icon = self._icons[key] = _swatch(key)
+        return icon
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section >= COL_START:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid():
-            return None
-        timing = self._timeline.tasks[self._names[index.row()]]
-        column = index.column()
-        now = time.time() if timing.status == RUNNING else self._now
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(timing, column, now)
-        if role == SORT_ROLE:
-            return self._sort_key(timing, column, now)
-        if role == NAME_ROLE:
-            return timing.name
-        if role == Qt.ItemDataRole.DecorationRole and column == COL_STATUS:
-            icon = self._icons.get(timing.status)
-            if icon is None:
-                icon = self._icons[timing.status] = _swatch(timing.status)
-            return icon
-        if role == Qt.ItemDataRole.TextAlignmentRole and column >= COL_START:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(timing, self._timeline)
-        if role == Qt.ItemDataRole.FontRole and timing.name in self._timeline.critical_path:
-            font = QFont()
-            font.setBold(True)
-            return font
-        return None
-
-    def _display(self, timing: TaskTiming, column: int, now: float) -> str:
-        if column == COL_TASK:
-            return timing.name
-        if column == COL_STATUS:
-            label = status_label(timing.status)
-            return f"{label} (reused)" if timing.reused else label
-        if column == COL_START:
-            offset = None if timing.reused else self._timeline.offset(timing.started_at)
-            return "" if offset is None else f"{offset:.2f} s"
-        if column == COL_DURATION:
-            elapsed = timing.elapsed(now)
-            return "" if elapsed is None else f"{elapsed:.2f} s"
-        if column == COL_ATTEMPTS:
-            return str(timing.attempts) if timing.attempts else ""
-        if column == COL_WORKER:
-            return "" if timing.worker is None or timing.reused else str(timing.worker + 1)
-        return ""
-
-    def _sort_key(self, timing: TaskTiming, column: int, now: float) -> Any:
-        if column == COL_TASK:
-            return timing.name.lower()
-        if column == COL_STATUS:
-            return STATUS_KEYS.index(timing.status)
-        if column == COL_START:
-            offset = self._timeline.offset(timing.started_at)
-            return math.inf if offset is None or timing.reused else offset
-        if column == COL_DURATION:
-            elapsed = timing.elapsed(now)
-            return -1.0 if elapsed is None else elapsed
-        if column == COL_ATTEMPTS:
-            return timing.attempts
-        if column == COL_WORKER:
-            return math.inf if timing.worker is None else float(timing.worker)
-        return 0
+    def _fill(self, row: int, timing: TaskTiming, now: float) -> None:
+        timeline = self._timeline
+        items = [self.item(row, column) for column in range(len(COLUMNS))]
+        offset = None if timing.reused else timeline.offset(timing.started_at)
+        elapsed = timing.elapsed(now)
+        label = status_label(timing.status)
+        values = (
+            (timing.name, timing.name.lower()),
+            (f"{label} (reused)" if timing.reused else label, STATUS_KEYS.index(timing.status)),
+            ("" if offset is None else f"{offset:.2f} s", math.inf if offset is None else offset),
+            ("" if elapsed is None else f"{elapsed:.2f} s", -1.0 if elapsed is None else elapsed),
+            (str(timing.attempts) if timing.attempts else "", timing.attempts),
+            (
+                "" if timing.worker is None or timing.reused else str(timing.worker + 1),
+                math.inf if timing.worker is None else float(timing.worker),
+            ),
+        )
+        tip = _tooltip(timing, timeline)
+        critical = timing.name in timeline.critical_path
+        for item, (text, key) in zip(items, values, strict=True):
+            item.setText(text)
+            item.setData(key, SORT_ROLE)
+            item.setToolTip(tip)
+            item.setData(self._bold if critical else None, Qt.ItemDataRole.FontRole)
+        items[COL_STATUS].setIcon(self._icon(timing.status))
 
 
 def _tooltip(timing: TaskTiming, timeline: RunTimeline) -> str:
@@ -478,16 +475,69 @@ def nice_step(span: float, max_ticks: int) -> float:
     return 10 * power
 
 
+def _nice_ceiling(value: float) -> float:
+    """The next round number (1, 1.5, 2, 3, 5, 7.5 times a power of ten) at or above."""
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    for factor in (1, 1.5, 2, 3, 5, 7.5, 10):
+        if factor * power >= value - 1e-12:
+            return factor * power
+    return 10 * power
+
+
 def _tick_label(value: float, step: float) -> str:
     decimals = max(0, -math.floor(math.log10(step))) if step < 1 else 0
     return f"{value:.{decimals}f} s"
 
 
-class GanttChart(QWidget):
+def _rounded(rect: QRectF, radius: float) -> QPainterPath:
+    path = QPainterPath()
+    path.addRoundedRect(rect, radius, radius)
+    return path
+
+
+class _Bar:
+    """The scene items of one task: body, label, critical-path outline."""
+
+    __slots__ = ("body", "key", "label", "outline", "rect")
+
+    def __init__(self, scene: QGraphicsScene, font: QFont) -> None:
+        self.body = QGraphicsPathItem()
+        self.body.setZValue(2)
+        self.label = QGraphicsSimpleTextItem(self.body)
+        self.label.setFont(font)
+        self.label.setAcceptHoverEvents(False)
+        self.outline = QGraphicsPathItem()
+        self.outline.setZValue(3)
+        self.outline.setBrush(Qt.BrushStyle.NoBrush)
+        self.outline.setPen(QPen(QColor(CRITICAL_OUTLINE), 2.4))
+        self.outline.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.outline.setVisible(False)
+        scene.addItem(self.body)
+        scene.addItem(self.outline)
+        self.key: tuple = ()
+        self.rect = QRectF()
+
+    def remove(self, scene: QGraphicsScene) -> None:
+        scene.removeItem(self.body)
+        scene.removeItem(self.outline)
+
+
+#: The critical path's outline colour (also in the legend).
+CRITICAL_OUTLINE = "#1d1f23"
+
+
+class GanttChart(QGraphicsView):
     """One lane per worker, one bar per task, coloured by status.
 
-    The critical path is outlined in black. ``set_time_span`` fixes the x-axis so
-    that two charts can share one time scale.
+    The critical path is outlined in black; hovering a bar shows its details and
+    clicking it emits ``task_clicked``. ``set_time_span`` fixes the x-axis so two
+    charts can share one time scale, and ``set_label_width`` their left edge.
+
+    Built on a ``QGraphicsScene`` so that painting is done by Qt alone: during a
+    busy run, a Python ``paintEvent`` would have to win the GIL from the tasks on
+    every repaint. Python only moves items when something changed.
     """
 
     #: A bar was clicked: the task's name.
@@ -499,23 +549,43 @@ class GanttChart(QWidget):
     def __init__(self, parent: QWidget | None = None, *, title: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("ganttChart")
-        self.setMouseTracking(True)
-        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._scene = QGraphicsScene(self)
+        self.setScene(self._scene)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setBackgroundBrush(self.palette().base())
         self._timeline = RunTimeline()
         self._span: float | None = None
+        self._shown_span = 1.0
         self._title = title
         self._selected: str | None = None
         self._fixed_label_width: int | None = None
-        self._bar_rects: list[tuple[QRectF, TaskTiming]] = []
+        self._bars: dict[str, _Bar] = {}
+        self._static: list[QGraphicsItem] = []
+        self._static_key: tuple = ()
         self.show_legend = True
-        self.paint_count = 0
         small = QFont(self.font())
         small.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.9))
         self._small = small
         bold = QFont(self.font())
         bold.setBold(True)
         self._bold = bold
+        self._selection = QGraphicsPathItem()
+        self._selection.setZValue(4)
+        self._selection.setPen(QPen(self.palette().highlight().color(), 2, Qt.PenStyle.DashLine))
+        self._selection.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self._selection.setVisible(False)
+        self._scene.addItem(self._selection)
+        self._now_line = QGraphicsLineItem()
+        self._now_line.setZValue(5)
+        self._now_line.setPen(QPen(status_color(RUNNING), 1, Qt.PenStyle.DashLine))
+        self._now_line.setVisible(False)
+        self._scene.addItem(self._now_line)
 
     # -- API --------------------------------------------------------------------------
 
@@ -524,10 +594,10 @@ class GanttChart(QWidget):
         return self._timeline
 
     def set_timeline(self, timeline: RunTimeline) -> None:
-        """Show ``timeline`` (kept by reference: call ``update()`` after changing it)."""
+        """Show ``timeline`` (kept by reference: call :meth:`refresh` after changing it)."""
         self._timeline = timeline
         self.updateGeometry()
-        self.update()
+        self.refresh(force=True)
 
     def set_result(self, result: Any) -> None:
         """Show a finished ``ProcessResult``."""
@@ -536,18 +606,15 @@ class GanttChart(QWidget):
     def set_time_span(self, seconds: float | None) -> None:
         """Fix the x-axis to ``seconds`` (None: fit the run)."""
         self._span = seconds
-        self.update()
+        self.refresh(force=True)
 
     def time_span(self) -> float:
         """Seconds the x-axis covers right now."""
-        span = self._timeline.span()
-        if self._span is not None:
-            span = max(span, self._span)
-        return span if span > 0 else 1.0
+        return self._shown_span
 
     def set_title(self, title: str) -> None:
         self._title = title
-        self.update()
+        self.refresh(force=True)
 
     def title(self) -> str:
         return self._title
@@ -555,24 +622,7 @@ class GanttChart(QWidget):
     def set_selected(self, name: str | None) -> None:
         """Highlight one task's bar."""
         self._selected = name
-        self.update()
-
-    def bar_rect(self, name: str) -> QRectF | None:
-        """Where a task's bar was last painted (widget coordinates)."""
-        for rect, timing in self._bar_rects:
-            if timing.name == name:
-                return QRectF(rect)
-        return None
-
-    def task_at(self, pos: QPoint) -> str | None:
-        """The task whose bar is under ``pos``."""
-        timing = self._timing_at(pos)
-        return timing.name if timing else None
-
-    # -- geometry ---------------------------------------------------------------------
-
-    def _header_height(self) -> int:
-        return QFontMetrics(self._bold).height() + 12
+        self._place_selection()
 
     def label_width(self) -> int:
         """Pixels left of the plot (lane labels); equal widths align two charts."""
@@ -583,7 +633,32 @@ class GanttChart(QWidget):
     def set_label_width(self, pixels: int | None) -> None:
         """Use at least ``pixels`` for the lane labels (None: just what they need)."""
         self._fixed_label_width = pixels
-        self.update()
+        self.refresh(force=True)
+
+    def bar_rect(self, name: str) -> QRectF | None:
+        """Where a task's bar is drawn, in viewport coordinates (None: no bar)."""
+        bar = self._bars.get(name)
+        if bar is None or not bar.body.isVisible():
+            return None
+        return self.mapFromScene(bar.rect).boundingRect().toRectF()
+
+    def task_at(self, pos: QPoint) -> str | None:
+        """The task whose bar is under ``pos`` (viewport coordinates)."""
+        point = self.mapToScene(pos)
+        for name, bar in self._bars.items():
+            if bar.body.isVisible() and bar.rect.adjusted(-2, -2, 2, 2).contains(point):
+                return name
+        return None
+
+    def tooltip_for(self, name: str) -> str:
+        """The tooltip text of a task's bar (what hovering shows)."""
+        timing = self._timeline.tasks.get(name)
+        return _tooltip(timing, self._timeline) if timing else ""
+
+    # -- geometry ---------------------------------------------------------------------
+
+    def _header_height(self) -> int:
+        return QFontMetrics(self._bold).height() + 12
 
     def _axis_height(self) -> int:
         return QFontMetrics(self._small).height() + 12
@@ -596,202 +671,208 @@ class GanttChart(QWidget):
     def minimumSizeHint(self) -> QSize:
         return QSize(240, self.sizeHint().height())
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.refresh(force=True)
+
     def _plot_rect(self) -> QRectF:
         left = self.label_width()
-        top = self._header_height()
+        width = max(10.0, self.viewport().width() - left - 16)
         lanes = self._timeline.lane_count()
-        width = max(10.0, self.width() - left - 16)
-        return QRectF(left, top, width, lanes * self.LANE_HEIGHT)
+        return QRectF(left, self._header_height(), width, lanes * self.LANE_HEIGHT)
 
-    # -- painting ---------------------------------------------------------------------
+    def _wanted_span(self, now: float) -> float:
+        needed = self._timeline.span(now)
+        if self._span is not None:
+            return max(self._span, needed, 1e-3)
+        if self._timeline.is_live():
+            # leave room ahead so finished bars do not move on every tick
+            if needed <= self._shown_span and self._static_key:
+                return self._shown_span
+            return _nice_ceiling(max(needed * 1.25, 1.0))
+        return needed if needed > 0 else 1.0
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        self.paint_count += 1
-        timeline = self._timeline
+    # -- building the scene -----------------------------------------------------------
+
+    def refresh(self, *, force: bool = False) -> None:
+        """Bring the scene up to date with the timeline (cheap when little changed)."""
         now = time.time()
-        painter = QPainter(self)
-        try:
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            palette = self.palette()
-            painter.fillRect(self.rect(), palette.base())
-            plot = self._plot_rect()
-            span = self.time_span()
-            scale = plot.width() / span
-            lanes = timeline.lane_count()
-            text_color = palette.text().color()
-            faint = QColor(text_color)
-            faint.setAlphaF(0.55)
-
-            # header: title left, legend right
-            painter.setFont(self._bold)
-            painter.setPen(text_color)
-            header = QRectF(8, 0, self.width() - 16, self._header_height())
-            if self._title:
-                painter.drawText(
-                    header, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._title
-                )
-            if self.show_legend:
-                self._paint_legend(painter, header)
-
-            # lanes
-            lane_fill = QColor(text_color)
-            lane_fill.setAlphaF(0.035)
-            painter.setFont(self.font())
-            for lane in range(lanes):
-                y = plot.top() + lane * self.LANE_HEIGHT
-                if lane % 2 == 0:
-                    painter.fillRect(
-                        QRectF(plot.left(), y, plot.width(), self.LANE_HEIGHT), lane_fill
-                    )
-                painter.setPen(faint)
-                painter.drawText(
-                    QRectF(0, y, plot.left() - 10, self.LANE_HEIGHT),
-                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                    f"Worker {lane + 1}",
-                )
-
-            # grid and axis
-            fm_small = QFontMetrics(self._small)
-            max_ticks = max(2, int(plot.width() / (fm_small.horizontalAdvance("00.00 s") + 24)))
-            step = nice_step(span, max_ticks)
-            grid = QColor(text_color)
-            grid.setAlphaF(0.12)
-            axis_y = plot.bottom()
-            painter.setFont(self._small)
-            ticks = math.floor(span / step + 1e-9)
-            for i in range(ticks + 1):
-                value = i * step
-                x = plot.left() + value * scale
-                painter.setPen(QPen(grid, 1))
-                painter.drawLine(QPointF(x, plot.top()), QPointF(x, axis_y))
-                painter.setPen(QPen(faint, 1))
-                painter.drawLine(QPointF(x, axis_y), QPointF(x, axis_y + 4))
-                label = _tick_label(value, step)
-                w = fm_small.horizontalAdvance(label)
-                painter.drawText(
-                    QRectF(x - w / 2 - 2, axis_y + 5, w + 4, fm_small.height()),
-                    Qt.AlignmentFlag.AlignCenter,
-                    label,
-                )
-            painter.setPen(QPen(faint, 1))
-            painter.drawLine(plot.bottomLeft(), plot.bottomRight())
-
-            # bars
-            self._bar_rects = []
-            inset = (self.LANE_HEIGHT - self.BAR_HEIGHT) / 2
-            clip = QRectF(event.rect())
-            critical = set(timeline.critical_path)
-            outlines: list[QRectF] = []
-            painter.setFont(self._small)
-            fm_bar = QFontMetrics(self._small)
-            for timing in timeline.bars():
-                start = timeline.offset(timing.started_at)
-                end = timeline.offset(timing.end_at(now))
-                if start is None or end is None:
-                    continue
-                lane = timing.worker if timing.worker is not None else 0
-                x = plot.left() + max(0.0, start) * scale
-                w = max(2.0, (end - max(0.0, start)) * scale)
-                rect = QRectF(x, plot.top() + lane * self.LANE_HEIGHT + inset, w, self.BAR_HEIGHT)
-                self._bar_rects.append((rect, timing))
-                if not rect.intersects(clip):
-                    continue
-                painter.setPen(QPen(status_border_color(timing.status), 1))
-                painter.setBrush(QBrush(status_color(timing.status)))
-                painter.drawRoundedRect(rect, 3, 3)
-                if timing.name in critical and is_finished(timing.status):
-                    outlines.append(rect)
-                if w > 24:
-                    painter.setPen(status_text_color(timing.status))
-                    text = fm_bar.elidedText(timing.name, Qt.TextElideMode.ElideRight, int(w - 8))
-                    if text and text != "…":
-                        painter.drawText(
-                            rect.adjusted(4, 0, -4, 0),
-                            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                            text,
-                        )
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(QPen(QColor("#1d1f23"), 2.4))
-            for rect in outlines:
-                painter.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), 4, 4)
-            if self._selected:
-                painter.setPen(QPen(palette.highlight().color(), 2, Qt.PenStyle.DashLine))
-                for rect, timing in self._bar_rects:
-                    if timing.name == self._selected:
-                        painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), 5, 5)
-
-            # "now" line while running
-            if timeline.is_live():
-                x = plot.left() + timeline.elapsed(now) * scale
-                painter.setPen(QPen(status_color(RUNNING), 1, Qt.PenStyle.DashLine))
-                painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
-        finally:
-            painter.end()
-
-    def _paint_legend(self, painter: QPainter, header: QRectF) -> None:
-        counts = self._timeline.counts()
-        keys = [k for k in (SUCCEEDED, RUNNING, FAILED, SKIPPED, CANCELLED) if counts.get(k)]
-        if not keys:
-            keys = [SUCCEEDED, FAILED]
-        painter.setFont(self._small)
-        fm = QFontMetrics(self._small)
-        items = [(status_label(k), k) for k in keys]
-        if self._timeline.critical_path:
-            items.append(("Critical path", None))
-        x = header.right()
-        box = fm.height() - 4
-        for label, key in reversed(items):
-            w = fm.horizontalAdvance(label)
-            x -= w
-            painter.setPen(self.palette().text().color())
-            painter.drawText(
-                QRectF(x, header.top(), w + 2, header.height()),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                label,
+        timeline = self._timeline
+        span = self._wanted_span(now)
+        plot = self._plot_rect()
+        counts = timeline.counts()
+        legend = tuple(k for k in (SUCCEEDED, RUNNING, FAILED, SKIPPED, CANCELLED) if counts[k])
+        static_key = (
+            span,
+            plot.left(),
+            plot.width(),
+            plot.height(),
+            self._title,
+            legend,
+            bool(timeline.critical_path),
+            self.show_legend,
+            self.viewport().width(),
+            self.viewport().height(),
+        )
+        if force or static_key != self._static_key:
+            self._shown_span = span
+            self._build_static(plot, span, legend)
+            self._static_key = static_key
+            self._scene.setSceneRect(
+                QRectF(0, 0, self.viewport().width(), max(self.viewport().height(), 1))
             )
+        self._place_bars(plot, span, now, force=force)
+        self._place_selection()
+        if timeline.is_live():
+            x = plot.left() + min(timeline.elapsed(now), span) * plot.width() / span
+            self._now_line.setLine(x, plot.top(), x, plot.bottom())
+            self._now_line.setVisible(True)
+        else:
+            self._now_line.setVisible(False)
+
+    def _build_static(self, plot: QRectF, span: float, legend: tuple[str, ...]) -> None:
+        scene = self._scene
+        for item in self._static:
+            scene.removeItem(item)
+        self._static = static = []
+        palette = self.palette()
+        text_color = palette.text().color()
+        faint = QColor(text_color)
+        faint.setAlphaF(0.6)
+        no_pen = QPen(Qt.PenStyle.NoPen)
+
+        def text(value: str, font: QFont, color: QColor) -> QGraphicsSimpleTextItem:
+            item = QGraphicsSimpleTextItem(value)
+            item.setFont(font)
+            item.setBrush(color)
+            item.setZValue(1)
+            scene.addItem(item)
+            static.append(item)
+            return item
+
+        header_mid = self._header_height() / 2
+        if self._title:
+            title = text(self._title, self._bold, text_color)
+            title.setPos(8, header_mid - title.boundingRect().height() / 2)
+        if self.show_legend:
+            self._build_legend(legend, header_mid, text_color, text)
+
+        lane_fill = QColor(text_color)
+        lane_fill.setAlphaF(0.035)
+        fm = QFontMetrics(self.font())
+        for lane in range(self._timeline.lane_count()):
+            y = plot.top() + lane * self.LANE_HEIGHT
+            if lane % 2 == 0:
+                stripe = scene.addRect(
+                    QRectF(plot.left(), y, plot.width(), self.LANE_HEIGHT), no_pen, lane_fill
+                )
+                stripe.setZValue(0)
+                static.append(stripe)
+            label = text(f"Worker {lane + 1}", self.font(), faint)
+            width = fm.horizontalAdvance(label.text())
+            label.setPos(plot.left() - 10 - width, y + (self.LANE_HEIGHT - fm.height()) / 2)
+
+        fm_small = QFontMetrics(self._small)
+        max_ticks = max(2, int(plot.width() / (fm_small.horizontalAdvance("00.00 s") + 24)))
+        step = nice_step(span, max_ticks)
+        grid = QColor(text_color)
+        grid.setAlphaF(0.12)
+        grid_pen, tick_pen = QPen(grid, 1), QPen(faint, 1)
+        scale = plot.width() / span
+        for i in range(math.floor(span / step + 1e-9) + 1):
+            value = i * step
+            x = plot.left() + value * scale
+            static.append(scene.addLine(x, plot.top(), x, plot.bottom(), grid_pen))
+            static.append(scene.addLine(x, plot.bottom(), x, plot.bottom() + 4, tick_pen))
+            label = text(_tick_label(value, step), self._small, faint)
+            label.setPos(x - fm_small.horizontalAdvance(label.text()) / 2, plot.bottom() + 5)
+        static.append(
+            scene.addLine(plot.left(), plot.bottom(), plot.right(), plot.bottom(), tick_pen)
+        )
+
+    def _build_legend(self, legend: tuple[str, ...], mid: float, color: QColor, text: Any) -> None:
+        keys = list(legend) or [SUCCEEDED, FAILED]
+        entries: list[tuple[str, str | None]] = [(status_label(k), k) for k in keys]
+        if self._timeline.critical_path:
+            entries.append(("Critical path", None))
+        fm = QFontMetrics(self._small)
+        box = fm.height() - 4
+        x = self.viewport().width() - 8
+        for label, key in reversed(entries):
+            x -= fm.horizontalAdvance(label)
+            item = text(label, self._small, color)
+            item.setPos(x, mid - fm.height() / 2)
             x -= box + 5
-            r = QRectF(x, header.center().y() - box / 2, box, box)
             if key is None:
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.setPen(QPen(QColor("#1d1f23"), 2))
+                pen, brush = QPen(QColor(CRITICAL_OUTLINE), 2), QBrush(Qt.BrushStyle.NoBrush)
             else:
-                painter.setBrush(status_color(key))
-                painter.setPen(QPen(status_border_color(key), 1))
-            painter.drawRoundedRect(r, 2, 2)
+                pen, brush = QPen(status_border_color(key), 1), QBrush(status_color(key))
+            swatch = self._scene.addPath(
+                _rounded(QRectF(x, mid - box / 2, box, box), 2), pen, brush
+            )
+            swatch.setZValue(1)
+            self._static.append(swatch)
             x -= 14
+
+    def _place_bars(self, plot: QRectF, span: float, now: float, *, force: bool) -> None:
+        timeline = self._timeline
+        scene = self._scene
+        scale = plot.width() / span
+        inset = (self.LANE_HEIGHT - self.BAR_HEIGHT) / 2
+        critical = set(timeline.critical_path)
+        bars = self._bars
+        seen: set[str] = set()
+        fm = QFontMetrics(self._small)
+        for timing in timeline.bars():
+            start = timeline.offset(timing.started_at)
+            end = timeline.offset(timing.end_at(now))
+            if start is None or end is None:
+                continue
+            name = timing.name
+            seen.add(name)
+            lane = timing.worker if timing.worker is not None else 0
+            x = plot.left() + max(0.0, start) * scale
+            w = max(2.0, (min(end, span) - max(0.0, start)) * scale)
+            on_path = name in critical and is_finished(timing.status)
+            key = (round(x, 1), round(w, 1), lane, timing.status, on_path, plot.top())
+            bar = bars.get(name)
+            if bar is None:
+                bar = bars[name] = _Bar(scene, self._small)
+            elif not force and bar.key == key:
+                continue
+            bar.key = key
+            rect = QRectF(x, plot.top() + lane * self.LANE_HEIGHT + inset, w, self.BAR_HEIGHT)
+            bar.rect = rect
+            bar.body.setPath(_rounded(rect, 3))
+            bar.body.setBrush(status_color(timing.status))
+            bar.body.setPen(QPen(status_border_color(timing.status), 1))
+            bar.body.setToolTip(_tooltip(timing, timeline))
+            bar.body.setVisible(True)
+            label = fm.elidedText(name, Qt.TextElideMode.ElideRight, int(w - 8)) if w > 24 else ""
+            bar.label.setText("" if label == "…" else label)
+            bar.label.setBrush(status_text_color(timing.status))
+            bar.label.setPos(x + 4, rect.center().y() - fm.height() / 2)
+            bar.outline.setPath(_rounded(rect.adjusted(-1, -1, 1, 1), 4))
+            bar.outline.setVisible(on_path)
+        for name in [n for n in bars if n not in seen]:
+            bars.pop(name).remove(scene)
+
+    def _place_selection(self) -> None:
+        bar = self._bars.get(self._selected) if self._selected else None
+        if bar is None:
+            self._selection.setVisible(False)
+            return
+        self._selection.setPath(_rounded(bar.rect.adjusted(-3, -3, 3, 3), 5))
+        self._selection.setVisible(True)
 
     # -- interaction ------------------------------------------------------------------
 
-    def _timing_at(self, pos: QPoint) -> TaskTiming | None:
-        p = QPointF(pos)
-        for rect, timing in reversed(self._bar_rects):
-            if rect.adjusted(-2, -2, 2, 2).contains(p):
-                return timing
-        return None
-
-    def event(self, event: Any) -> bool:
-        if event.type() == event.Type.ToolTip:
-            help_event: QHelpEvent = event
-            timing = self._timing_at(help_event.pos())
-            if timing is None:
-                QToolTip.hideText()
-                event.ignore()
-            else:
-                QToolTip.showText(help_event.globalPos(), _tooltip(timing, self._timeline), self)
-            return True
-        return super().event(event)
-
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        timing = self._timing_at(event.position().toPoint())
-        if timing is not None and event.button() == Qt.MouseButton.LeftButton:
-            self.set_selected(timing.name)
-            self.task_clicked.emit(timing.name)
+        name = self.task_at(event.position().toPoint())
+        if name is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.set_selected(name)
+            self.task_clicked.emit(name)
         super().mousePressEvent(event)
-
-    def tooltip_for(self, name: str) -> str:
-        """The tooltip text of a task's bar (what hovering shows)."""
-        timing = self._timeline.tasks.get(name)
-        return _tooltip(timing, self._timeline) if timing else ""
 
 
 # ---------------------------------------------------------------------------------------
@@ -900,7 +981,7 @@ class TimingsDock(QDockWidget):
         self.setWidget(panel)
 
         self._tick = QTimer(self)
-        self._tick.setInterval(100)
+        self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(self._on_tick)
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         self.gantt.task_clicked.connect(self.select_task)
@@ -961,14 +1042,14 @@ class TimingsDock(QDockWidget):
         known = event.task in self.timeline.tasks
         self.timeline.task_started(event)
         self.model.task_changed(event.task) if known else self.model.reload()
-        self.gantt.update()
+        self.gantt.refresh()
 
     @Slot(object)
     def on_task_finished(self, event: Any) -> None:
         known = event.task in self.timeline.tasks
         self.timeline.task_finished(event)
         self.model.task_changed(event.task) if known else self.model.reload()
-        self.gantt.update()
+        self.gantt.refresh()
 
     @Slot(object)
     def set_result(self, result: Any) -> None:
@@ -981,11 +1062,7 @@ class TimingsDock(QDockWidget):
         if list(self.timeline.tasks) != names_before:
             self.model.reload()
         else:
-            self.model.layoutChanged.emit()
-            self.model.dataChanged.emit(
-                self.model.index(0, 0),
-                self.model.index(self.model.rowCount() - 1, len(COLUMNS) - 1),
-            )
+            self.model.refresh_all()
         self.gantt.set_timeline(self.timeline)
         self._refresh_totals()
 
@@ -1022,7 +1099,7 @@ class TimingsDock(QDockWidget):
     def _on_tick(self) -> None:
         now = time.time()
         self.model.tick(now)
-        self.gantt.update()
+        self.gantt.refresh()
         self._refresh_totals(now)
 
     def _fit_chart(self) -> None:

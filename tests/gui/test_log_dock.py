@@ -7,7 +7,9 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
 from taskflow_core.events import TaskFinished, TaskOutput
 
 from taskflow_gui.docks import log as log_module
@@ -45,8 +47,15 @@ def test_hundred_thousand_lines_in_batches(dock):
     names = [dock.task_combo.itemText(i) for i in range(dock.task_combo.count())]
     assert names == ["All tasks"] + [f"task_{i}" for i in range(8)]
     # follows the tail while the user has not scrolled away
-    viewport = dock.view.viewport()
-    assert dock.view.indexAt(QPoint(5, viewport.height() - 3)).row() == 99_999
+    view = dock.view
+    assert view.at_bottom()
+    rect = view.row_rect(99_999)
+    assert rect is not None and rect.bottom() <= view.viewport().height()
+    assert view.row_at(rect.center()) == 99_999
+    page = view.table.model()  # what is on screen
+    last = rect.center().y() // rect.height()
+    assert page.index(last, 3).data() == "task_3 line 99999"
+    assert page.index(last, 1).data() == "task_3"
     dock._update_count()
     assert dock.count_label.text() == "100,000 lines"
 
@@ -147,7 +156,7 @@ def test_failed_task_traceback_and_skipped_dependants_are_visible(dock, qtbot):
     assert messages[6] == "Skipped because transform failed"
     assert dock.model.index(5, 3).data(Qt.ItemDataRole.ForegroundRole).name() == "#b3261e"
     # clicking a traceback line shows the whole traceback below the table
-    rect = dock.view.visualRect(dock.model.index(3, 3))
+    rect = dock.view.row_rect(3)
     qtbot.mouseClick(dock.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert dock.detail.toPlainText().endswith("\n" + TRACEBACK.rstrip("\n"))
     assert "  transform  ERROR\n" in dock.detail.toPlainText()
@@ -155,9 +164,10 @@ def test_failed_task_traceback_and_skipped_dependants_are_visible(dock, qtbot):
 
 def test_traceback_not_repeated_when_the_task_already_logged_it(dock):
     dock.append_outputs([TaskOutput("t", TRACEBACK.rstrip(), "ERROR", time.time())])
-    assert dock.model.rowCount() == 4  # one row per line of the record
+    # a record with its traceback is one row; the detail pane shows it whole
+    assert _messages(dock) == ["Traceback (most recent call last):  (+3 lines)"]
     dock.on_task_finished(TaskFinished("t", _failed(TRACEBACK)))
-    assert dock.model.rowCount() == 4
+    assert dock.model.rowCount() == 1
 
 
 def test_open_log_file_for_the_selected_row(dock, qtbot, monkeypatch, tmp_path):
@@ -168,13 +178,13 @@ def test_open_log_file_for_the_selected_row(dock, qtbot, monkeypatch, tmp_path):
     dock.set_log_paths({"b": str(path)})
     dock.append_outputs(_outputs("a", 2) + _outputs("b", 2))
     assert not dock.open_button.isEnabled()  # nothing selected yet
-    rect = dock.view.visualRect(dock.model.index(3, 0))
+    rect = dock.view.row_rect(3)
     qtbot.mouseClick(dock.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert dock.open_button.isEnabled()
     qtbot.mouseClick(dock.open_button, Qt.MouseButton.LeftButton)
     assert [u.toLocalFile() for u in opened] == [str(path)]
     # a task without a known log file cannot be opened
-    rect = dock.view.visualRect(dock.model.index(0, 0))
+    rect = dock.view.row_rect(0)
     qtbot.mouseClick(dock.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert not dock.open_button.isEnabled()
 
@@ -199,3 +209,39 @@ def test_clear_button_empties_the_log(dock, qtbot):
     qtbot.mouseClick(dock.clear_button, Qt.MouseButton.LeftButton)
     assert dock.model.rowCount() == 0
     assert dock.count_label.text() == "0 lines"
+
+
+def test_scrolling_up_stops_following_and_end_resumes(dock, qtbot):
+    dock.append_outputs(_outputs("a", 500))
+    view = dock.view
+    assert view.at_bottom()
+    # the user scrolls up with the mouse wheel: new lines no longer move the view
+    center = QPointF(view.viewport().rect().center())
+    wheel = QWheelEvent(
+        center,
+        QPointF(view.viewport().mapToGlobal(center.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120 * 5),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(view.viewport(), wheel)
+    first = view.first_visible_row()
+    assert first == 500 - view.visible_row_count() - 15
+    dock.append_outputs(_outputs("a", 100, start=500))
+    assert view.first_visible_row() == first
+    assert view.table.model().index(0, 3).data() == f"a line {first}"
+    # keyboard: Home selects the first line, End the last and follows again
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_Home)
+    assert view.current_row() == 0 and view.first_visible_row() == 0
+    assert dock.detail.toPlainText().endswith("a line 0")
+    qtbot.keyClick(view.table, Qt.Key.Key_Down)
+    assert view.current_row() == 1
+    qtbot.keyClick(view.table, Qt.Key.Key_End)
+    assert view.current_row() == 599 and view.at_bottom()
+    dock.append_outputs(_outputs("a", 10, start=600))
+    assert view.at_bottom()
+    assert view.row_rect(609) is not None
