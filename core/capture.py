@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from time import time
 from typing import Any
 
-from taskflow_core.logfile import FORMAT, TaskLog, format_line
+from taskflow_core.logfile import FORMAT, format_line, write
 
 __all__ = [
     "Capture",
@@ -47,23 +47,23 @@ reset_current = _current.reset
 
 
 class Capture:
-    """The destination of one running attempt's output.
+    """The destination of one running attempt's output: its log file and events.
 
     `emit` receives each entry as (text without final newline, level, time) and
     is dropped when the run abandons the attempt, so a stuck task can still
     write to its file but no longer reaches the run's listeners.
     """
 
-    __slots__ = ("emit", "err", "log", "name", "out")
+    __slots__ = ("emit", "err", "name", "out", "path")
 
     def __init__(
         self,
         name: str,
-        log: TaskLog,
+        path: str,
         emit: Callable[[str, int, float], None] | None,
     ) -> None:
         self.name = name
-        self.log = log
+        self.path = path
         self.emit = emit
         self.out = ""  # unfinished printed line on stdout
         self.err = ""  # and on stderr
@@ -90,7 +90,7 @@ class Capture:
         name = self.name
         levelname = logging.getLevelName(level)
         entries = [format_line(name, levelname, line, now) for line in lines]
-        self.log.write("".join(entries))
+        write(self.path, "".join(entries))
         emit = self.emit
         if emit is not None:
             for entry in entries:
@@ -98,7 +98,7 @@ class Capture:
 
     def record(self, text: str, level: int, created: float) -> None:
         """A formatted log record (it may span lines)."""
-        self.log.write(text + "\n")
+        write(self.path, text + "\n")
         emit = self.emit
         if emit is not None:
             emit(text, level, created)

@@ -5,21 +5,35 @@ A run writes thousands of lines that must be byte-identical to what
 produces, so the engine formats its own lines here (the strftime part is cached
 per second) instead of building a LogRecord and a FileHandler per task.
 
-Each write is a single `os.write` on a descriptor opened with O_APPEND, so
-tasks sharing one file never split each other's lines, and a file is open only
-while its task has something to write: 10,000 tasks need no more descriptors
-than there are workers.
+Lines are queued to one writer thread (`LogWriter`), which appends each file's
+lines with a single `os.write` on a descriptor opened with O_APPEND and closed
+right after: tasks sharing a file never split each other's lines, workers never
+wait on the disk, and 10,000 tasks each with a file need one descriptor.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
 import os
+import queue
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["FORMAT", "TaskLog", "asctime", "format_line", "format_record"]
+__all__ = [
+    "FORMAT",
+    "WRITER",
+    "LogWriter",
+    "append",
+    "asctime",
+    "flush",
+    "format_line",
+    "format_record",
+    "write",
+]
 
 FORMAT = "%(asctime)s - %(name)s - %(levelname)s - %(message)s"
 _FORMATTER = logging.Formatter(FORMAT)
@@ -92,79 +106,114 @@ def _open(path: str) -> int:
         return os.open(path, _FLAGS, 0o666)
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    written = os.write(fd, data)
-    if written < len(data):  # rare for regular files, but allowed
-        view = memoryview(data)[written:]
-        while view:
-            view = view[os.write(fd, view) :]
-
-
 def append(path: str, text: str) -> None:
-    """Append `text` to `path` with a descriptor held only for this write."""
+    """Append `text` to `path` now, with one write on a descriptor held only for it."""
+    data = _encode(text)
     fd = _open(path)
     try:
-        _write_all(fd, _encode(text))
+        written = os.write(fd, data)
+        while written < len(data):  # rare for regular files, but allowed
+            written += os.write(fd, data[written:])
     finally:
         os.close(fd)
 
 
-class TaskLog:
-    """One attempt's handle on its task's log file.
+class LogWriter:
+    """The one thread that writes task log files.
 
-    The "Starting" line is held back until the task writes something else,
-    ends, or the run's driver flushes it; a quiet task therefore costs one
-    open, one write and one close. After `end()` (or when a run abandons a
-    stuck attempt) late writes still land in the file, one open each.
+    Workers only format lines and queue them, so no task waits on a disk.
+    The writer drains the queue in batches and gives each file one open,
+    one write and one close per batch; lingering a moment before a batch
+    lets a quick task's "Starting" and "Finished" lines share that write.
+    Order is kept per file, which is all readers can observe.
     """
 
-    __slots__ = ("closed", "fd", "lock", "path", "pending")
+    LINGER = 0.002  # seconds a batch may wait for more lines
+    BATCH = 20_000  # items per batch at most
 
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.fd: int | None = None
-        self.pending: str | None = None
-        self.closed = False
-        self.lock = threading.Lock()
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.on_error: Callable[[str, OSError], None] | None = None
+        self._reset()
 
-    def begin(self, text: str) -> None:
-        """Queue the first line; it is written with the next write at the latest."""
-        self.pending = text
+    def _reset(self) -> None:
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._wake = threading.Event()
+        self._flushing = 0
+        self._thread: threading.Thread | None = None
 
-    def write(self, text: str) -> None:
-        """Append whole lines now."""
-        with self.lock:
-            if self.pending is not None:
-                text = self.pending + text
-                self.pending = None
-            if not text:
-                return
-            if self.closed:
-                append(self.path, text)
-                return
-            if self.fd is None:
-                self.fd = _open(self.path)
-            _write_all(self.fd, _encode(text))
+    def write(self, path: str, text: str) -> None:
+        """Queue whole lines for `path` (thread-safe, never blocks on I/O)."""
+        self._queue.put((path, text))
+        if self._thread is None:
+            self._start()
 
-    def flush(self) -> None:
-        """Write the held-back line, if any (for tasks that run a while)."""
-        if self.pending is not None:
-            self.write("")
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until everything queued so far is written; False on timeout."""
+        if self._thread is None:
+            return True
+        done = threading.Event()
+        with self._lock:
+            self._flushing += 1
+        try:
+            self._queue.put(done)
+            self._wake.set()
+            return done.wait(timeout)
+        finally:
+            with self._lock:
+                self._flushing -= 1
 
-    def end(self, text: str = "") -> None:
-        """Write the last lines and close; later writes reopen the file each time."""
-        with self.lock:
-            if self.pending is not None:
-                text = self.pending + text
-                self.pending = None
-            fd, self.fd = self.fd, None
-            self.closed = True
-            if fd is None:
-                if text:
-                    append(self.path, text)
-                return
+    def _start(self) -> None:
+        with self._lock:
+            if self._thread is None:
+                thread = threading.Thread(target=self._loop, name="taskflow-log-writer")
+                thread.daemon = True
+                thread.start()
+                self._thread = thread
+
+    def _loop(self) -> None:
+        q, wake = self._queue, self._wake
+        while True:
+            batch = [q.get()]
+            if not self._flushing:
+                wake.wait(self.LINGER)
+            wake.clear()
             try:
-                if text:
-                    _write_all(fd, _encode(text))
-            finally:
-                os.close(fd)
+                while len(batch) < self.BATCH:
+                    batch.append(q.get_nowait())
+            except queue.Empty:
+                pass
+            self._write_batch(batch)
+
+    def _write_batch(self, batch: list[Any]) -> None:
+        groups: dict[str, list[str]] = {}
+        barriers = []
+        for item in batch:
+            if type(item) is tuple:
+                path, text = item
+                texts = groups.get(path)
+                if texts is None:
+                    groups[path] = [text]
+                else:
+                    texts.append(text)
+            else:
+                barriers.append(item)
+        for path, texts in groups.items():
+            try:
+                append(path, texts[0] if len(texts) == 1 else "".join(texts))
+            except OSError as e:
+                report = self.on_error
+                if report is not None:
+                    with contextlib.suppress(Exception):
+                        report(path, e)
+        for barrier in barriers:
+            barrier.set()
+
+
+WRITER = LogWriter()
+write = WRITER.write
+flush = WRITER.flush
+
+if hasattr(os, "register_at_fork"):  # a forked child has no writer thread: start afresh
+    os.register_at_fork(after_in_child=WRITER._reset)
+atexit.register(WRITER.flush, 5.0)  # lines of tasks still running at exit, if any

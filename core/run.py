@@ -6,9 +6,11 @@ Division of labour:
 - Lanes (lanes.py) are the threads; each runs `lane_loop`: take a ready task,
   run its attempts here, settle it, and take the next one in the same lock
   section, so a chain of tasks never changes threads.
-- The thread that called `run()` is the driver: it enforces timeouts, writes
-  the held-back "Starting" line of tasks that run a while, and handles
-  `cancel()`. It is not on the path of a task that just runs and finishes.
+- The thread that called `run()` is the driver: it enforces timeouts and
+  handles `cancel()`. It is not on the path of a task that just runs and
+  finishes, so it mostly sleeps.
+- Log lines are formatted on the lane and queued to the log writer thread
+  (logfile.py); the run waits for them to be written before it returns.
 
 Every task ends exactly once. Whoever removes an attempt from `live` (the lane
 when the call returns, or the driver on timeout or cancellation) owns its
@@ -39,15 +41,16 @@ from taskflow_core.capture import (
 )
 from taskflow_core.graph import Graph
 from taskflow_core.lanes import Lanes
-from taskflow_core.logfile import TaskLog, format_line, format_record
+from taskflow_core.logfile import WRITER, asctime, format_line, format_record
+from taskflow_core.logfile import flush as flush_logs
+from taskflow_core.logfile import write as write_log
 from taskflow_core.results import ProcessResult
 from taskflow_core.scheduler import ReadyQueue, parallel_keys, sequential_keys
 from taskflow_core.task import TaskResult, TaskStatus
 
 __all__ = ["Run"]
 
-TICK = 0.1  # the driver's longest sleep: bounds how late a quiet task's first line appears
-QUIET_FLUSH = 0.05  # a running task's held-back "Starting" line is written after this long
+TICK = 0.5  # the driver's longest sleep (it is woken for everything it must do)
 CANCEL_GRACE = 0.3  # running tasks get this long to finish after cancel()
 
 INFO, WARNING, ERROR = logging.INFO, logging.WARNING, logging.ERROR
@@ -58,9 +61,9 @@ _engine_logger = logging.getLogger("taskflow_core")
 
 
 class Attempt:
-    """One call of a task's function on one lane."""
+    """One call of a task's function on one lane (or the wait before it)."""
 
-    __slots__ = ("capture", "first_started", "id", "lane", "log", "node", "number", "started")
+    __slots__ = ("capture", "first_started", "id", "lane", "node", "number")
 
     def __init__(self, aid: int, node: int, number: int, lane: int, first_started: float | None):
         self.id = aid
@@ -68,9 +71,7 @@ class Attempt:
         self.number = number
         self.lane = lane
         self.first_started = first_started
-        self.started = 0.0
-        self.log: TaskLog | None = None
-        self.capture: Capture | None = None
+        self.capture: Capture | None = None  # set once the call starts
 
 
 class Run:
@@ -87,7 +88,6 @@ class Run:
     ) -> None:
         self.graph = graph
         n = len(graph)
-        self.parallel = parallel
         self.mode = "parallel" if parallel else "sequential"
         self.max_workers = lanes
         self.lane_count = max(1, min(lanes, n))
@@ -105,11 +105,11 @@ class Run:
         self.cancelled = False
         self.cancel_event = threading.Event()
         self.live: dict[int, Attempt] = {}
-        self.running: list[Attempt | None] = [None] * self.lane_count
         self.deadlines: list[tuple[float, int]] = []
         self.ids = itertools.count()
         self.emit = _emitter(on_event)
         self.lanes = Lanes(self.lane_loop)
+        self.crash: BaseException | None = None
 
     # ------------------------------------------------------------------ driver
 
@@ -131,6 +131,10 @@ class Run:
                 self.cancel()
                 self._cancel_rest(grace=0.0)
                 raise
+            finally:
+                flush_logs()
+        if self.crash is not None:
+            raise RuntimeError("the engine failed while running tasks") from self.crash
         result = self._result(time() - started)
         if emit is not None:
             emit(ev.RunFinished(result))
@@ -147,17 +151,16 @@ class Run:
             self.driver_cond.notify_all()
 
     def _drive(self) -> None:
+        """Sleep until the run ends, a deadline passes or cancel() is called."""
         lock, deadlines = self.lock, self.deadlines
         while True:
             with lock:
-                if not self.remaining:
-                    return
-                if self.cancelled:
-                    break
-                wait = TICK
-                if deadlines:
-                    wait = min(wait, deadlines[0][0] - time())
-                if wait > 0:
+                while self.remaining and not self.cancelled:
+                    wait = TICK
+                    if deadlines:
+                        wait = min(wait, deadlines[0][0] - time())
+                        if wait <= 0:
+                            break
                     self.driver_cond.wait(wait)
                 if not self.remaining:
                     return
@@ -169,16 +172,7 @@ class Run:
                     expired.append(heapq.heappop(deadlines)[1])
             for aid in expired:
                 self._time_out(aid)
-            self._flush_quiet(now)
         self._cancel_rest(CANCEL_GRACE)
-
-    def _flush_quiet(self, now: float) -> None:
-        """Write the "Starting" line of tasks that have been running a while."""
-        for att in self.running:
-            if att is not None and now - att.started > QUIET_FLUSH:
-                log = att.log
-                if log is not None and log.pending is not None:
-                    self._safe_log(att.node, log.flush)
 
     def _time_out(self, aid: int) -> None:
         att = self.live.pop(aid, None)
@@ -186,10 +180,11 @@ class Run:
             return  # it returned in time
         node, lane = att.node, att.lane
         task, name = self.graph.tasks[node], self.graph.names[node]
-        self._abandon(att)
+        if att.capture is not None:
+            att.capture.emit = None  # its late output still goes to its file
         now = time()
         exc = TimeoutError(f"Task {name} timed out after {task.timeout:g} seconds")
-        delay = self._retry_delay(task, att.number, exc)
+        delay = _retry_delay(task, att.number, exc)
         if delay is not None and not self.cancelled:
             self._log_retry(att, task, name, exc, delay, now)
             # The lane's thread is stuck in the call: a new thread takes the lane over.
@@ -198,14 +193,8 @@ class Run:
         self._fail(att, task, name, exc, now)
         self.lanes.spawn(lane)
 
-    def _abandon(self, att: Attempt) -> None:
-        """Cut a stuck attempt loose: its late output goes to its file, not to events."""
-        if self.running[att.lane] is att:
-            self.running[att.lane] = None
-        if att.capture is not None:
-            att.capture.emit = None
-
     def _cancel_rest(self, grace: float) -> None:
+        """After cancel(): give running tasks `grace` seconds, then close everything."""
         lock = self.lock
         end = time() + grace
         with lock:
@@ -217,26 +206,24 @@ class Run:
         for aid in list(self.live):
             att = self.live.pop(aid, None)
             if att is not None:
-                self._abandon(att)
+                if att.capture is not None:
+                    att.capture.emit = None
                 self._end_cancelled(att)
         with lock:
             closed = self.queue.cancel_waiting()
         for i in closed:
-            self.results[i] = TaskResult(False, None, None, CANCELLED)
-            if self.emit is not None:
-                self.emit(ev.TaskFinished(self.graph.names[i], self.results[i]))
+            self._finish(i, TaskResult(False, None, None, CANCELLED))
         with lock:
             self.remaining -= len(closed)
-            while self.remaining:
+            while self.remaining and self.crash is None:
                 self.driver_cond.wait(TICK)
 
     def _end_cancelled(self, att: Attempt) -> None:
-        """Close an attempt that was running (or waiting to retry) when the run was cancelled."""
+        """Close an attempt that was running (or about to run) when the run was cancelled."""
         node, name = att.node, self.graph.names[att.node]
         now = time()
-        if att.log is not None:
-            line = format_line(name, "WARNING", f"Cancelled {name}.", now)
-            self._safe_log(node, att.log.end, line)
+        if att.capture is not None:
+            write_log(att.capture.path, format_line(name, "WARNING", f"Cancelled {name}.", now))
         result = TaskResult(
             False,
             None,
@@ -245,7 +232,7 @@ class Run:
             attempts=att.number,
             started_at=att.first_started,
             finished_at=now if att.first_started is not None else None,
-            worker=att.lane,
+            worker=att.lane if att.first_started is not None else None,
         )
         self._finish(node, result)
         with self.lock:
@@ -254,17 +241,19 @@ class Run:
 
     # ------------------------------------------------------------------- lanes
 
-    def lane_loop(self, lane: int, job: Any = None) -> None:
-        """What a lane thread runs until the run has nothing left for it."""
-        lock = self.lock
-        if job is None:
-            with lock:
-                node = self._take_locked()
-            job = (node, 1, None, 0.0)
-        while job[0] >= 0:
-            job = self._run_node(lane, *job)
-            if job is None:
-                return  # abandoned in a stuck call
+    def lane_loop(self, lane: int, job: tuple[int, int, float | None, float] | None = None) -> None:
+        """What a lane thread runs: take a ready task, run it, repeat."""
+        try:
+            if job is not None:
+                node = self._attempts(lane, *job)
+            else:
+                with self.lock:
+                    node = self._take_locked()
+            while node >= 0:
+                node = self._attempts(lane, node, 1, None, 0.0)
+        except BaseException as e:  # an engine bug: stop the run rather than hang it
+            self.crash = e
+            self.cancel()
 
     def take(self) -> int:
         """The next ready task (or -1), for executors that pull without waiting."""
@@ -300,15 +289,16 @@ class Run:
         elif self.cancelled:
             self.driver_cond.notify_all()
 
-    def _run_node(
+    def _attempts(
         self,
         lane: int,
         node: int,
         number: int,
         first_started: float | None,
         delay: float,
-    ) -> tuple[int, int, float | None, float] | None:
-        """Run a task's attempts on this lane; returns the lane's next job."""
+    ) -> int:
+        """Run a task's attempts here; returns the lane's next task, -1 to stop,
+        -2 when the driver took the attempt over (this thread is then abandoned)."""
         graph = self.graph
         task = graph.tasks[node]
         name = graph.names[node]
@@ -320,32 +310,30 @@ class Run:
         timeout = task.timeout
         emit = self.emit
         live = self.live
-        logger = task.logger if isinstance(task.logger, logging.Logger) else None
+        logger = task.logger
+        others = isinstance(logger, logging.Logger) and has_other_handlers(logger)
         while True:
             if delay > 0:
                 self.cancel_event.wait(delay)
             aid = next(self.ids)
             att = Attempt(aid, node, number, lane, first_started)
             live[aid] = att
-            if self.cancelled:
+            if self.cancelled:  # checked after registering: cancel() cannot slip between
                 if live.pop(aid, None) is not None:
                     att.number = number - 1  # this attempt never started
                     self._end_cancelled(att)
-                return (-1, 0, None, 0.0)
-            t0 = att.started = time()
+                return -1
+            t0 = time()
             if first_started is None:
                 first_started = att.first_started = t0
-            log = att.log = TaskLog(path)
-            log.begin(format_line(name, "INFO", f"Starting {name}.", t0))
-            others = logger is not None and has_other_handlers(logger)
+            write_log(path, f"{asctime(t0)} - {name} - INFO - Starting {name}.\n")
             if others:
-                _tell_others(logger, name, INFO, f"Starting {name}.", t0)  # type: ignore[arg-type]
+                _tell_others(logger, name, INFO, f"Starting {name}.", t0)
             if emit is not None:
                 emit(ev.TaskStarted(name, number, lane, t0))
-                cap = att.capture = Capture(name, log, _output_emitter(emit, name))
+                cap = att.capture = Capture(name, path, _output_emitter(emit, name))
             else:
-                cap = att.capture = Capture(name, log, None)
-            self.running[lane] = att
+                cap = att.capture = Capture(name, path, None)
             if timeout is not None:
                 self._add_deadline(t0 + timeout, aid)
             token = set_current(cap)
@@ -359,13 +347,11 @@ class Run:
             cap.close()
             t1 = time()
             if live.pop(aid, None) is None:
-                return None  # the driver took this attempt over (timeout or cancel)
-            if self.running[lane] is att:
-                self.running[lane] = None
+                return -2  # the driver took this attempt over (timeout or cancel)
             if exc is None:
-                self._safe_log(node, log.end, format_line(name, "INFO", f"Finished {name}.", t1))
+                write_log(path, f"{asctime(t1)} - {name} - INFO - Finished {name}.\n")
                 if others:
-                    _tell_others(logger, name, INFO, f"Finished {name}.", t1)  # type: ignore[arg-type]
+                    _tell_others(logger, name, INFO, f"Finished {name}.", t1)
                 result = TaskResult(
                     True,
                     value,
@@ -383,9 +369,9 @@ class Run:
                     if self.queue.succeeded(node):
                         self._release_locked()
                     self._count_done(1)
-                    return (self._take_locked(), 1, None, 0.0)
+                    return self._take_locked()
             _trim_traceback(exc)
-            retry_in = self._retry_delay(task, number, exc)
+            retry_in = _retry_delay(task, number, exc)
             if retry_in is not None and not self.cancelled:
                 self._log_retry(att, task, name, exc, retry_in, t1)
                 number += 1
@@ -393,7 +379,7 @@ class Run:
                 continue
             self._fail(att, task, name, exc, t1)
             with self.lock:
-                return (self._take_locked(), 1, None, 0.0)
+                return self._take_locked()
 
     def _bind(
         self, binds: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -418,13 +404,6 @@ class Run:
             if earliest:
                 self.driver_cond.notify_all()
 
-    @staticmethod
-    def _retry_delay(task: Any, number: int, exc: BaseException) -> float | None:
-        """Seconds to wait before the next attempt, or None when there is none."""
-        if number > task.retries or not isinstance(exc, task.retry_on):
-            return None
-        return float(task.retry_delay) * (2 ** (number - 1))
-
     def _log_retry(
         self, att: Attempt, task: Any, name: str, exc: BaseException, delay: float, t: float
     ) -> None:
@@ -433,18 +412,13 @@ class Run:
             f"Attempt {att.number} of {total} of {name} failed: "
             f"{type(exc).__name__}: {exc}. Retrying in {delay:g} s."
         )
-        line = format_line(name, "WARNING", message, t)
-        log = att.log
-        if log is not None:
-            self._safe_log(att.node, log.end, line)
+        write_log(_log_path(task), format_line(name, "WARNING", message, t))
 
     def _fail(self, att: Attempt, task: Any, name: str, exc: BaseException, t: float) -> None:
         """Log a failure as 1.x does, then record it and skip the descendants."""
         node = att.node
         text, trace = format_record(name, ERROR, exc, exc, t)
-        log = att.log
-        if log is not None:
-            self._safe_log(node, log.end, text)
+        write_log(_log_path(task), text)
         logger = task.logger
         if isinstance(logger, logging.Logger):
             _tell_others(logger, name, ERROR, exc, t, exc)
@@ -472,16 +446,6 @@ class Run:
         if self.emit is not None:
             self.emit(ev.TaskFinished(self.graph.names[node], result))
 
-    def _safe_log(self, node: int, write: Callable[..., None], *args: Any) -> bool:
-        """Log-file trouble must not stop the run: say so on stderr, once per file."""
-        try:
-            write(*args)
-            return True
-        except OSError as e:
-            path = _log_path(self.graph.tasks[node])
-            _report_once(path, f"cannot write the log of {self.graph.names[node]} ({path}): {e}")
-            return False
-
     # ----------------------------------------------------------------- results
 
     def _result(self, wall: float) -> ProcessResult:
@@ -508,6 +472,13 @@ class Run:
         )
 
 
+def _retry_delay(task: Any, number: int, exc: BaseException) -> float | None:
+    """Seconds to wait before attempt `number + 1`, or None when there is none."""
+    if number > task.retries or not isinstance(exc, task.retry_on):
+        return None
+    return float(task.retry_delay) * (2 ** (number - 1))
+
+
 def _log_path(task: Any) -> str:
     """The task's log path made absolute; cached on the task while `log_path` is unchanged."""
     cached = getattr(task, "_abs_log_path", None)
@@ -521,7 +492,7 @@ def _log_path(task: Any) -> str:
 def _trim_traceback(exc: BaseException) -> None:
     """Start the traceback at the task's function, not in the engine."""
     tb = exc.__traceback__
-    if tb is not None and tb.tb_frame.f_code is Run._run_node.__code__:
+    if tb is not None and tb.tb_frame.f_code is Run._attempts.__code__:
         exc.__traceback__ = tb.tb_next
 
 
@@ -545,6 +516,10 @@ def _tell_others(
 
 _reported: set[str] = set()
 _reported_lock = threading.Lock()
+
+
+def _report_write_error(path: str, error: OSError) -> None:
+    _report_once(path, f"cannot write the log file {path}: {error}")
 
 
 def _report_once(key: str, message: str) -> None:
@@ -590,3 +565,6 @@ def _output_emitter(emit: Callable[[Any], None], name: str) -> Callable[[str, in
         emit(ev.TaskOutput(name, text, level, t))
 
     return output
+
+
+WRITER.on_error = _report_write_error
