@@ -795,6 +795,7 @@ class LogDock(QDockWidget):
         append batches, add tracebacks and skip notes when tasks finish."""
         controller.started.connect(self._on_started)
         controller.output.connect(self.append_outputs)
+        controller.task_started.connect(self.on_task_started)
         controller.task_finished.connect(self.on_task_finished)
         controller.phase_started.connect(self._on_phase_started)
         self._controller = controller
@@ -820,6 +821,16 @@ class LogDock(QDockWidget):
         text = "\n".join(ln for ln in text.rstrip("\n").splitlines() if ln.strip()) or text
         when = t or _time.time()
         self._append_rows(LogModel.make_notes(when, task, "ERROR", text, KIND_TRACEBACK))
+
+    @Slot(object)
+    def on_task_started(self, event: Any) -> None:
+        """Mark retries, so a task's second round of output is not mistaken for the first."""
+        attempt = int(getattr(event, "attempt", 1) or 1)
+        if attempt > 1:
+            when = getattr(event, "time", None) or _time.time()
+            self._append_rows(
+                LogModel.make_notes(when, event.task, "WARNING", f"Attempt {attempt} (retry)")
+            )
 
     @Slot(object)
     def on_task_finished(self, event: Any) -> None:

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
-from taskflow_core.events import TaskFinished, TaskOutput
+from taskflow_core.events import TaskFinished, TaskOutput, TaskStarted
 
 from taskflow_gui.docks import log as log_module
 from taskflow_gui.docks.log import LogDock
@@ -147,6 +147,7 @@ def test_failed_task_traceback_and_skipped_dependants_are_visible(dock, qtbot):
     )
     dock.on_task_finished(TaskFinished("load", skipped))
     messages = _messages(dock)
+    assert messages[:2] == ["transform line 0", "transform line 1"]
     assert messages[2:6] == [
         "Traceback (most recent call last):",
         '  File "etl.py", line 12, in transform',
@@ -245,3 +246,11 @@ def test_scrolling_up_stops_following_and_end_resumes(dock, qtbot):
     dock.append_outputs(_outputs("a", 10, start=600))
     assert view.at_bottom()
     assert view.row_rect(609) is not None
+
+
+def test_retries_are_marked(dock):
+    dock.on_task_started(TaskStarted("flaky", 1, 0, time.time()))
+    dock.append_outputs(_outputs("flaky", 1))
+    dock.on_task_started(TaskStarted("flaky", 2, 0, time.time()))
+    dock.append_outputs(_outputs("flaky", 1))
+    assert _messages(dock) == ["flaky line 0", "Attempt 2 (retry)", "flaky line 0"]
