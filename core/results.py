@@ -42,14 +42,30 @@ class ProcessResult:
         self.wall_seconds = wall_seconds
         self.mode = mode
         self.max_workers = max_workers
-        reused = set(reused)
-        durations = {
-            name: 0.0 if name in reused else (result.duration or 0.0)
-            for name, result in self.results.items()
-        }
-        self.critical_path, self.critical_path_seconds = critical_path(
-            durations, dependencies or {}
-        )
+        self._dependencies = dependencies or {}
+        self._reused = set(reused)
+        self._critical: tuple[list[str], float] | None = None
+
+    @property
+    def critical_path(self) -> list[str]:
+        """Task names on the chain of dependent tasks with the longest measured durations."""
+        return self._critical_path()[0]
+
+    @property
+    def critical_path_seconds(self) -> float:
+        """Sum of the measured durations along `critical_path`."""
+        return self._critical_path()[1]
+
+    def _critical_path(self) -> tuple[list[str], float]:
+        # Computed on first use: a run of 10,000 tasks should not pay for it unasked.
+        if self._critical is None:
+            reused = self._reused
+            durations = {
+                name: 0.0 if name in reused else (result.duration or 0.0)
+                for name, result in self.results.items()
+            }
+            self._critical = critical_path(durations, self._dependencies)
+        return self._critical
 
     @property
     def worked(self) -> bool:

@@ -1,20 +1,22 @@
 """One execution of a Graph: the loop each lane runs, the driver, and the bookkeeping.
 
 Division of labour:
-- `ReadyQueue` (scheduler.py) says which task may start; the run holds `lock`
-  around it.
+- `ReadyQueue` (scheduler.py) says which task may start. Lanes use it without
+  a lock; `lock` only guards sleeping and waking (idle lanes, the driver).
 - Lanes (lanes.py) are the threads; each runs `lane_loop`: take a ready task,
-  run its attempts here, settle it, and take the next one in the same lock
-  section, so a chain of tasks never changes threads.
+  run its attempts here, settle it, and take the next one, so a chain of
+  tasks never changes threads and a busy lane never waits for another.
 - The thread that called `run()` is the driver: it enforces timeouts and
   handles `cancel()`. It is not on the path of a task that just runs and
   finishes, so it mostly sleeps.
 - Log lines are formatted on the lane and queued to the log writer thread
   (logfile.py); the run waits for them to be written before it returns.
 
-Every task ends exactly once. Whoever removes an attempt from `live` (the lane
-when the call returns, or the driver on timeout or cancellation) owns its
-outcome; a lane that finds its attempt gone was abandoned and quietly exits.
+Every task ends exactly once. A task is claimed from the queue by the lane that
+runs it, the failure that skips it or the cancellation that closes it. While
+it runs, whoever removes its attempt from `live` (the lane when the call
+returns, or the driver on timeout or cancellation) owns the outcome; a lane
+that finds its attempt gone was abandoned and quietly exits.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from time import time
 from typing import Any
 
@@ -97,10 +99,12 @@ class Run:
             self.results[i] = reuse[graph.names[i]]  # type: ignore[index]
         keys = parallel_keys(graph) if parallel else sequential_keys(graph)
         self.queue = ReadyQueue(graph, keys, self.reused)
-        self.lock = threading.Lock()
+        self.lock = threading.Lock()  # for sleeping and waking, never per task
         self.lane_cond = threading.Condition(self.lock)
         self.driver_cond = threading.Condition(self.lock)
-        self.remaining = n - len(self.reused)
+        self.total = n - len(self.reused)
+        self.done = itertools.count(1)  # next() is atomic: the task that gets `total` was last
+        self.finished = self.total == 0
         self.idle = 0
         self.cancelled = False
         self.cancel_event = threading.Event()
@@ -124,7 +128,7 @@ class Run:
                 for i in self.reused:
                     emit(ev.TaskFinished(graph.names[i], self.results[i]))
             try:
-                if self.remaining:
+                if not self.finished:
                     self.lanes.start(self.lane_count)
                     self._drive()
             except BaseException:
@@ -155,14 +159,14 @@ class Run:
         lock, deadlines = self.lock, self.deadlines
         while True:
             with lock:
-                while self.remaining and not self.cancelled:
+                while not self.finished and not self.cancelled:
                     wait = TICK
                     if deadlines:
                         wait = min(wait, deadlines[0][0] - time())
                         if wait <= 0:
                             break
                     self.driver_cond.wait(wait)
-                if not self.remaining:
+                if self.finished:
                     return
                 if self.cancelled:
                     break
@@ -198,7 +202,7 @@ class Run:
         lock = self.lock
         end = time() + grace
         with lock:
-            while self.live and self.remaining:
+            while self.live and not self.finished:
                 left = end - time()
                 if left <= 0:
                     break
@@ -209,13 +213,12 @@ class Run:
                 if att.capture is not None:
                     att.capture.emit = None
                 self._end_cancelled(att)
-        with lock:
-            closed = self.queue.cancel_waiting()
+        closed = self.queue.claim_all()
         for i in closed:
             self._finish(i, TaskResult(False, None, None, CANCELLED))
+        self._count_done(len(closed))
         with lock:
-            self.remaining -= len(closed)
-            while self.remaining and self.crash is None:
+            while not self.finished and self.crash is None:
                 self.driver_cond.wait(TICK)
 
     def _end_cancelled(self, att: Attempt) -> None:
@@ -235,20 +238,14 @@ class Run:
             worker=att.lane if att.first_started is not None else None,
         )
         self._finish(node, result)
-        with self.lock:
-            self.queue.finish(node)
-            self._count_done(1)
+        self._count_done(1)
 
     # ------------------------------------------------------------------- lanes
 
     def lane_loop(self, lane: int, job: tuple[int, int, float | None, float] | None = None) -> None:
         """What a lane thread runs: take a ready task, run it, repeat."""
         try:
-            if job is not None:
-                node = self._attempts(lane, *job)
-            else:
-                with self.lock:
-                    node = self._take_locked()
+            node = self._attempts(lane, *job) if job is not None else self._take()
             while node >= 0:
                 node = self._attempts(lane, node, 1, None, 0.0)
         except BaseException as e:  # an engine bug: stop the run rather than hang it
@@ -256,38 +253,49 @@ class Run:
             self.cancel()
 
     def take(self) -> int:
-        """The next ready task (or -1), for executors that pull without waiting."""
-        with self.lock:
-            if self.cancelled:
-                return -1
-            return self.queue.pop()
+        """The next ready task, claimed (or -1), for executors that pull without waiting."""
+        return -1 if self.cancelled else self.queue.pop()
 
-    def _take_locked(self) -> int:
-        """Next ready task for a lane, waiting for one; -1 when the lane should stop."""
+    def _take(self) -> int:
+        """Next ready task for a lane, sleeping until there is one; -1 when it should stop."""
         queue = self.queue
         while True:
-            if self.cancelled or not self.remaining:
+            if self.cancelled or self.finished:
                 return -1
-            if queue.heap:
-                return queue.pop()
-            self.idle += 1
-            self.lane_cond.wait()
+            i = queue.pop()
+            if i >= 0:
+                return i
+            with self.lock:
+                # Count ourselves idle before looking again: a lane that pushes work
+                # and then reads `idle` either sees us or we see its work.
+                self.idle += 1
+                if queue.heap or self.cancelled or self.finished:
+                    self.idle -= 1
+                    continue
+                self.lane_cond.wait()  # whoever wakes us has taken us off `idle`
 
-    def _release_locked(self) -> None:
+    def _wake(self) -> None:
         """Tasks became ready: wake idle lanes for all but the one this lane takes."""
-        extra = min(len(self.queue.heap) - 1, self.idle)
-        if extra > 0:
-            self.idle -= extra
-            self.lane_cond.notify(extra)
+        with self.lock:
+            extra = min(len(self.queue.heap) - 1, self.idle)
+            if extra > 0:
+                self.idle -= extra
+                self.lane_cond.notify(extra)
 
     def _count_done(self, count: int) -> None:
-        self.remaining -= count
-        if not self.remaining:
-            self.idle = 0
-            self.lane_cond.notify_all()
-            self.driver_cond.notify_all()
-        elif self.cancelled:
-            self.driver_cond.notify_all()
+        """`count` tasks ended; the one that ends the run wakes everybody."""
+        done, total = self.done, self.total
+        for _ in range(count):
+            if next(done) == total:
+                with self.lock:
+                    self.finished = True
+                    self.idle = 0
+                    self.lane_cond.notify_all()
+                    self.driver_cond.notify_all()
+                return
+        if self.cancelled and count:
+            with self.lock:
+                self.driver_cond.notify_all()
 
     def _attempts(
         self,
@@ -365,11 +373,10 @@ class Run:
                 self.results[node] = result
                 if emit is not None:
                     emit(ev.TaskFinished(name, result))
-                with self.lock:
-                    if self.queue.succeeded(node):
-                        self._release_locked()
-                    self._count_done(1)
-                    return self._take_locked()
+                if self.queue.succeeded(node) and self.idle and len(self.queue.heap) > 1:
+                    self._wake()
+                self._count_done(1)
+                return self._take()
             _trim_traceback(exc)
             retry_in = _retry_delay(task, number, exc)
             if retry_in is not None and not self.cancelled:
@@ -378,8 +385,7 @@ class Run:
                 delay = retry_in
                 continue
             self._fail(att, task, name, exc, t1)
-            with self.lock:
-                return self._take_locked()
+            return self._take()
 
     def _bind(
         self, binds: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -434,12 +440,10 @@ class Run:
             error=trace,
         )
         self._finish(node, result)
-        with self.lock:
-            skipped = self.queue.failed(node)
+        skipped = self.queue.failed(node)
         for i in skipped:
             self._finish(i, TaskResult(False, None, None, SKIPPED, skipped_because=name))
-        with self.lock:
-            self._count_done(1 + len(skipped))
+        self._count_done(1 + len(skipped))
 
     def _finish(self, node: int, result: TaskResult) -> None:
         self.results[node] = result
@@ -459,7 +463,6 @@ class Run:
             results[names[i]] = r
         passed = {k: r for k, r in results.items() if r.status is SUCCESS}
         failed = {k for k, r in results.items() if r.status in (FAILED, SKIPPED)}
-        deps = {names[i]: [names[j] for j in graph.upstream[i]] for i in range(len(graph))}
         return ProcessResult(
             passed,
             failed,
@@ -467,9 +470,26 @@ class Run:
             wall_seconds=wall,
             mode=self.mode,
             max_workers=self.max_workers,
-            dependencies=deps,
+            dependencies=_Upstream(graph),
             reused=[names[i] for i in self.reused],
         )
+
+
+class _Upstream(Mapping[str, list[str]]):
+    """Task name -> upstream task names, read from the graph only when asked."""
+
+    def __init__(self, graph: Graph) -> None:
+        self._graph = graph
+
+    def __getitem__(self, name: str) -> list[str]:
+        g = self._graph
+        return [g.names[j] for j in g.upstream[g.index[name]]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._graph.names)
+
+    def __len__(self) -> int:
+        return len(self._graph.names)
 
 
 def _retry_delay(task: Any, number: int, exc: BaseException) -> float | None:

@@ -1,24 +1,34 @@
 """The ready queue: which tasks may start now, in O(V+E) for a whole run.
 
-Each task keeps a count of upstream tasks that have not finished; a finished
-task decrements its dependants' counts once, and a failure marks its pending
-descendants skipped once. Ready tasks wait in a heap keyed by a priority that
-the run chooses (input position for sequential runs).
+Each task counts down its unfinished upstream tasks; a success ticks its
+dependants' counters once, and the dependant whose counter reaches zero is
+pushed on a heap of ready tasks keyed by a priority the run chooses (input
+position for sequential runs). A failure claims its pending descendants as
+skipped, once each.
 
-Not thread-safe by itself: the run holds its lock around every call. It knows
-nothing about threads or how a task is executed.
+Shared by the worker lanes without a lock. Every shared update is a single
+C-level operation that the GIL makes atomic: `heappush`/`heappop` on a list of
+ints, `next()` on a countdown iterator, `dict.pop` to claim a task. This is
+deliberate: in CPython a lock that several busy threads take for every task
+turns into a convoy of thread switches that costs more than the tasks.
+
+"Claiming" is how each task ends exactly once: whoever pops a task's entry
+from `unclaimed` (a lane about to run it, a failure skipping it, a
+cancellation closing it) decides its outcome.
+
+The queue knows nothing about threads or how a task is executed.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from taskflow_core.graph import Graph
 
-__all__ = ["DONE", "PENDING", "READY", "RUNNING", "ReadyQueue", "parallel_keys", "sequential_keys"]
+__all__ = ["ReadyQueue", "parallel_keys", "sequential_keys"]
 
-PENDING, READY, RUNNING, DONE = 0, 1, 2, 3
+_MISSING = object()
 
 
 def sequential_keys(graph: Graph) -> list[int]:
@@ -35,79 +45,72 @@ def parallel_keys(graph: Graph) -> list[int]:
 
 
 class ReadyQueue:
-    """Dependency counts and the heap of tasks that may start."""
+    """Countdowns, the heap of ready tasks, and the claims."""
 
-    __slots__ = ("downstream", "heap", "key", "n", "state", "waiting")
+    __slots__ = ("countdown", "downstream", "heap", "key", "n", "unclaimed")
 
     def __init__(self, graph: Graph, keys: list[int], done: Iterable[int] = ()) -> None:
         n = self.n = len(graph)
         self.downstream = graph.downstream
         self.key = keys
-        self.waiting = [len(up) for up in graph.upstream]
-        self.state = bytearray(n)
-        for i in done:
-            self.state[i] = DONE
+        waiting = [len(up) for up in graph.upstream]
+        finished = set(done)
+        for i in finished:
             for j in self.downstream[i]:
-                self.waiting[j] -= 1
-        waiting, state = self.waiting, self.state
-        ready = [i for i in range(n) if not waiting[i] and state[i] == PENDING]
-        for i in ready:
-            state[i] = READY
-        self.heap = [keys[i] for i in ready]
+                waiting[j] -= 1
+        self.unclaimed = dict.fromkeys(i for i in range(n) if i not in finished)
+        # next() on these yields w-1, ..., 1, 0: the caller that gets 0 was the last.
+        self.countdown: list[Iterator[int] | None] = [
+            iter(range(w - 1, -1, -1)) if w > 0 else None for w in waiting
+        ]
+        self.heap = [keys[i] for i in self.unclaimed if not waiting[i]]
         heapq.heapify(self.heap)
 
     def __len__(self) -> int:
-        """How many tasks are ready and not yet taken."""
+        """How many tasks are ready and not yet taken (a snapshot)."""
         return len(self.heap)
 
     def pop(self) -> int:
-        """Take the highest-priority ready task, or -1 when none is ready."""
-        if not self.heap:
-            return -1
-        i = heapq.heappop(self.heap) % self.n
-        self.state[i] = RUNNING
-        return i
+        """Take and claim the highest-priority ready task, or -1 when none is ready."""
+        heap, unclaimed, n = self.heap, self.unclaimed, self.n
+        while True:
+            try:
+                i = heapq.heappop(heap) % n
+            except IndexError:
+                return -1
+            if unclaimed.pop(i, _MISSING) is not _MISSING:
+                return i
+            # Already closed (the run was cancelled): drop it.
 
     def succeeded(self, i: int) -> int:
         """Record a success; returns how many tasks became ready."""
-        self.state[i] = DONE
-        waiting, state, heap, key = self.waiting, self.state, self.heap, self.key
+        heap, key, countdown = self.heap, self.key, self.countdown
         count = 0
         for j in self.downstream[i]:
-            w = waiting[j] = waiting[j] - 1
-            if not w and state[j] == PENDING:
-                state[j] = READY
+            if not next(countdown[j]):  # type: ignore[arg-type]
                 heapq.heappush(heap, key[j])
                 count += 1
         return count
 
     def failed(self, i: int) -> list[int]:
-        """Record a failure; returns the descendants that must now be skipped.
+        """Record a failure; claims and returns the descendants to skip.
 
-        The walk stops at finished tasks: their own descendants were either
-        skipped already or depend only on tasks that succeeded.
+        The walk stops at tasks claimed by someone else: those were skipped by
+        another failure (which walks their descendants) or closed by a cancel.
         """
-        state, downstream = self.state, self.downstream
-        state[i] = DONE
+        unclaimed, downstream = self.unclaimed, self.downstream
         skipped = []
         stack = [i]
         while stack:
             for j in downstream[stack.pop()]:
-                if state[j] != DONE:
-                    state[j] = DONE
+                if unclaimed.pop(j, _MISSING) is not _MISSING:
                     skipped.append(j)
                     stack.append(j)
         return skipped
 
-    def finish(self, i: int) -> None:
-        """Record an end that neither releases nor skips dependants (cancellation)."""
-        self.state[i] = DONE
-
-    def cancel_waiting(self) -> list[int]:
-        """Close every task that has not started; returns them."""
-        state = self.state
-        closed = [i for i in range(self.n) if state[i] in (PENDING, READY)]
-        for i in closed:
-            state[i] = DONE
+    def claim_all(self) -> list[int]:
+        """Claim every task nobody has taken (cancellation); returns them."""
+        unclaimed = self.unclaimed
+        claimed = [i for i in list(unclaimed) if unclaimed.pop(i, _MISSING) is not _MISSING]
         self.heap.clear()
-        return closed
+        return sorted(claimed)

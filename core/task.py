@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import re
 from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -136,6 +137,13 @@ class TaskDependency:
 
     def validate(self) -> None:
         """Raise TypeError naming the first bad attribute (texts as in 1.x)."""
+        if (
+            type(self.task_name) is str
+            and self.use_result_as_additional_args is False
+            and self.use_result_as_additional_kwargs is False
+            and type(self.additional_kwarg_name) is str
+        ):
+            return  # the common, order-only dependency
         if not isinstance(self.task_name, str):
             raise _type_error("task_name", "of type str", self.task_name)
         if not isinstance(self.use_result_as_additional_args, bool):
@@ -167,6 +175,10 @@ class TaskDependency:
             flags.append("use_result_as_additional_kwargs=True")
             flags.append(f"additional_kwarg_name={self.additional_kwarg_name!r}")
         return f"TaskDependency({', '.join([repr(self.task_name), *flags])})"
+
+
+_RETRY_ON_DEFAULT: tuple[type[BaseException], ...] = (Exception,)
+_WHITESPACE = re.compile(r"\s")
 
 
 def _is_number(value: Any) -> bool:
@@ -206,7 +218,7 @@ class Task:
         timeout: float | None = None,
         retries: int = 0,
         retry_delay: float = 0.0,
-        retry_on: type[BaseException] | tuple[type[BaseException], ...] = (Exception,),
+        retry_on: type[BaseException] | tuple[type[BaseException], ...] = _RETRY_ON_DEFAULT,
     ) -> None:
         self.name = name
         self.log_path = log_path
@@ -222,54 +234,62 @@ class Task:
         self.logger = self._make_logger()
 
     def validate(self) -> None:
-        """Check every attribute; raise TypeError/ValueError with the 1.x texts."""
+        """Check every attribute; raise TypeError/ValueError with the 1.x texts.
+
+        Runs for every task each time a Process is built, so the common case
+        (plain types, default retry settings) is kept to a few cheap checks.
+        """
         name = self.name
-        if not isinstance(name, str):
+        if type(name) is not str and not isinstance(name, str):
             raise _type_error("name", "of type str", name)
-        if not isinstance(self.log_path, str | os.PathLike):
-            raise _type_error("log_path", "str or os.PathLike", self.log_path)
+        log_path = self.log_path
+        if type(log_path) is not str and not isinstance(log_path, str | os.PathLike):
+            raise _type_error("log_path", "str or os.PathLike", log_path)
         if not callable(self.func):
             raise TypeError(f"func must be callable. Got {type(self.func)}")
         if not isinstance(self.args, tuple):
             raise _type_error("args", "tuple", self.args)
         if not isinstance(self.kwargs, dict):
             raise _type_error("kwargs", "dict", self.kwargs)
-        if not isinstance(self.dependencies, list):
-            raise _type_error("dependencies", "list", self.dependencies)
-        for dependency in self.dependencies:
+        dependencies = self.dependencies
+        if not isinstance(dependencies, list):
+            raise _type_error("dependencies", "list", dependencies)
+        for dependency in dependencies:
             if not isinstance(dependency, TaskDependency):
                 raise _type_error("dependency", "of type TaskDependency", dependency)
             dependency.validate()
-        if self.timeout is not None and not _is_number(self.timeout):
-            raise _type_error("timeout", "a number or None", self.timeout)
-        if not isinstance(self.retries, int) or isinstance(self.retries, bool):
-            raise _type_error("retries", "int", self.retries)
-        if not _is_number(self.retry_delay):
-            raise _type_error("retry_delay", "a number", self.retry_delay)
-        if not _valid_retry_on(self.retry_on):
+        timeout, retries, retry_delay = self.timeout, self.retries, self.retry_delay
+        if timeout is not None and not _is_number(timeout):
+            raise _type_error("timeout", "a number or None", timeout)
+        if type(retries) is not int and (not isinstance(retries, int) or isinstance(retries, bool)):
+            raise _type_error("retries", "int", retries)
+        if type(retry_delay) is not float and not _is_number(retry_delay):
+            raise _type_error("retry_delay", "a number", retry_delay)
+        if self.retry_on is not _RETRY_ON_DEFAULT and not _valid_retry_on(self.retry_on):
             raise _type_error(
                 "retry_on", "an exception class or a tuple of exception classes", self.retry_on
             )
-        if name == "":
+        if not name:
             raise ValueError("Task name cannot be empty.")
-        if any(c.isspace() for c in name):
+        if _WHITESPACE.search(name):
             raise ValueError(f"Task name cannot contain spaces. Got {name}")
-        if self.timeout is not None and not (self.timeout > 0 and math.isfinite(self.timeout)):
-            raise ValueError(f"timeout must be a positive number of seconds. Got {self.timeout}")
-        if self.retries < 0:
-            raise ValueError(f"retries cannot be negative. Got {self.retries}")
-        if not (self.retry_delay >= 0 and math.isfinite(self.retry_delay)):
-            raise ValueError(f"retry_delay cannot be negative. Got {self.retry_delay}")
-        seen: set[str] = set()
-        for dependency in self.dependencies:
-            dep = dependency.task_name
-            if dep in seen:
-                raise ValueError(f"Duplicate dependency name: {dep}")
-            seen.add(dep)
-            if dep == name:
-                raise ValueError(
-                    f"Got dependency with same name as Task. Task: {name}. Dependency: {dep}"
-                )
+        if timeout is not None and not (timeout > 0 and math.isfinite(timeout)):
+            raise ValueError(f"timeout must be a positive number of seconds. Got {timeout}")
+        if retries < 0:
+            raise ValueError(f"retries cannot be negative. Got {retries}")
+        if not (retry_delay >= 0 and math.isfinite(retry_delay)):
+            raise ValueError(f"retry_delay cannot be negative. Got {retry_delay}")
+        if dependencies:
+            seen: set[str] = set()
+            for dependency in dependencies:
+                dep = dependency.task_name
+                if dep in seen:
+                    raise ValueError(f"Duplicate dependency name: {dep}")
+                seen.add(dep)
+                if dep == name:
+                    raise ValueError(
+                        f"Got dependency with same name as Task. Task: {name}. Dependency: {dep}"
+                    )
 
     def _make_logger(self) -> logging.Logger:
         logger = logging.getLogger(self.name)
