@@ -30,12 +30,13 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 from taskflow_core.events import RunStarted, TaskFinished, TaskOutput, TaskStarted
 
-__all__ = ["BATCH_INTERVAL_MS", "RunController"]
+__all__ = ["BATCH_INTERVAL_MS", "MAX_LINES_PER_DELIVERY", "RunController"]
 
 #: How often queued events reach the GUI: often enough to feel live, rarely enough to batch.
 BATCH_INTERVAL_MS = 100
-#: Upper bound of events handled per delivery, so one delivery never freezes the GUI.
-MAX_EVENTS_PER_DRAIN = 50_000
+#: Lines handed to the views per delivery at most; the rest waits for the next one, so
+#: that falling behind never turns into one long freeze.
+MAX_LINES_PER_DELIVERY = 20_000
 
 
 # Markers the job puts in the event queue around each engine run.
@@ -112,9 +113,9 @@ class _EventStream:
 
         return on_event
 
-    def take(self) -> tuple[list[tuple[int, Any]], int]:
-        """Events ready for delivery, and how many lines may be delivered with them."""
-        available = len(self.lines)
+    def take(self, max_lines: int) -> tuple[list[tuple[int, Any]], int]:
+        """Events ready for delivery, and up to where lines may be delivered with them."""
+        available = min(len(self.lines), self.read + max_lines)
         ready: list[tuple[int, Any]] = []
         with self.lock:
             others = self.others
@@ -183,10 +184,13 @@ class RunController(QObject):
     - ``phase_started(str, int)``: before each engine run: mode and max_workers.
     - ``run_started(object)``: the engine's ``RunStarted`` event.
     - ``task_started(object)``: ``TaskStarted(task, attempt, worker, time)``.
-    - ``output(list)``: a batch of ``TaskOutput(task, line, level, time)`` events.
+    - ``output(object)``: a list of ``TaskOutput(task, line, level, time)`` events.
+      (Declared ``object``: a ``Signal(list)`` converts every element on each emit.)
     - ``task_finished(object)``: ``TaskFinished(task, result)``.
     - ``run_finished(object)``: the ``ProcessResult`` of each engine run (each phase).
     - ``compare_finished(object, object)``: sequential and parallel ``ProcessResult``.
+    - ``delivered()``: after each delivery of one or more events, so views can redraw
+      once per delivery instead of once per event.
     - ``error(str)``: ``Process.run`` raised; the traceback text.
     - ``finished(object)``: the last ``ProcessResult`` (``None`` if none); always last.
     - ``running_changed(bool)``.
@@ -196,10 +200,11 @@ class RunController(QObject):
     phase_started = Signal(str, int)
     run_started = Signal(object)
     task_started = Signal(object)
-    output = Signal(list)
+    output = Signal(object)
     task_finished = Signal(object)
     run_finished = Signal(object)
     compare_finished = Signal(object, object)
+    delivered = Signal()
     error = Signal(str)
     finished = Signal(object)
     running_changed = Signal(bool)
@@ -330,7 +335,7 @@ class RunController(QObject):
     def _drain(self) -> None:
         """Deliver what the engine sent since the last call, in the engine's order."""
         stream = self._stream
-        ready, available = stream.take()
+        ready, available = stream.take(MAX_LINES_PER_DELIVERY)
         lines = stream.lines
         position = stream.read
         dispatch = self._dispatch
@@ -350,6 +355,7 @@ class RunController(QObject):
             elif isinstance(event, _JobError):
                 self.error.emit(event.text)
             elif isinstance(event, _JobDone):
+                self.delivered.emit()
                 # A handler of ``finished`` may start the next run, with a new stream;
                 # a thread stuck in a cancelled task can only write to the old one.
                 self._finish(event)
@@ -358,6 +364,8 @@ class RunController(QObject):
         if available > position:
             self.output.emit(lines[position:available])
             stream.read = available
+        if ready or available > position:
+            self.delivered.emit()
         if stream.read >= stream.COMPACT_AT:
             stream.compact()
 

@@ -14,7 +14,6 @@ import logging
 import time as _time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
@@ -66,7 +65,6 @@ __all__ = [
     "DEFAULT_MAX_LINES",
     "LogDock",
     "LogModel",
-    "LogNote",
     "message_of",
     "open_url",
     "strip_log_prefix",
@@ -75,11 +73,13 @@ __all__ = [
 #: Oldest lines are dropped past this many (10 % at a time, so trims are rare).
 DEFAULT_MAX_LINES = 500_000
 
-# Rows are the engine's TaskOutput events themselves (task, line, level, time),
-# kept as they come: appending a batch is one list.extend, with no Python work
-# per line on the GUI thread (which shares the GIL with every running task).
-# The dock adds LogNote rows of its own: skip notes and tracebacks, one row per
-# line of text so that every line shows at a fixed row height.
+# A row is a plain tuple (time, task, level, line) made from a TaskOutput event in
+# C (operator.attrgetter), so a batch costs no Python work per line on the GUI
+# thread (which shares the GIL with every running task), and tuples of plain
+# values drop out of the garbage collector's scans, which a 500,000-line log
+# would otherwise slow down. Rows the dock adds itself (skip notes, tracebacks)
+# carry a fifth field, their kind, and come one per line of text so that every
+# line shows at a fixed row height.
 KIND_LINE, KIND_CONT, KIND_STATUS, KIND_TRACEBACK = range(4)
 
 COLUMNS = ("Time", "Task", "Level", "Message")
@@ -136,26 +136,21 @@ def strip_log_prefix(line: str, task: str) -> str:
     return message if name == task else f"{name}: {message}"
 
 
-@dataclass(frozen=True, slots=True)
-class LogNote:
-    """A row written by the dock itself; same fields as ``TaskOutput`` plus its kind."""
+TIME, TASK, LEVEL, LINE, KIND = range(5)
 
-    task: str
-    line: str
-    level: Any
-    time: float
-    kind: int = KIND_STATUS
+#: TaskOutput event -> row, in C.
+row_of_event = attrgetter("time", "task", "level", "line")
 
 
-def _kind(row: Any) -> int:
-    return row.kind if type(row) is LogNote else KIND_LINE
+def _kind(row: tuple) -> int:
+    return row[KIND] if len(row) > KIND else KIND_LINE
 
 
-def message_of(row: Any) -> str:
+def message_of(row: tuple) -> str:
     """The text a row shows in the Message column (all its lines)."""
-    if type(row) is LogNote:
-        return row.line
-    return strip_log_prefix(row.line, row.task)
+    if len(row) > KIND:
+        return row[LINE]
+    return strip_log_prefix(row[LINE], row[TASK])
 
 
 def _format_time(t: float) -> str:
@@ -220,14 +215,14 @@ class LogModel(QAbstractTableModel):
                     return f"{first}  (+{rest.count(chr(10)) + 1} lines)"
                 return text
             if column == COL_TIME:
-                return _format_time(row.time)
+                return _format_time(row[TIME])
             if column == COL_TASK:
-                return row.task
-            return _level(row.level)[0]
+                return row[TASK]
+            return _level(row[LEVEL])[0]
         if role == Qt.ItemDataRole.ForegroundRole:
             if _kind(row) == KIND_STATUS:
                 return self._note_color
-            return self._level_colors.get(_level(row.level)[0])
+            return self._level_colors.get(_level(row[LEVEL])[0])
         if role == Qt.ItemDataRole.FontRole and column == COL_MESSAGE:
             return self._note_font if _kind(row) == KIND_STATUS else self._mono
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_MESSAGE:
@@ -240,7 +235,7 @@ class LogModel(QAbstractTableModel):
     # -- rows -------------------------------------------------------------------------
 
     def row(self, visible_row: int) -> Any:
-        """The stored row (a ``TaskOutput`` or a :class:`LogNote`) of a visible row."""
+        """The stored row ``(time, task, level, line[, kind])`` of a visible row."""
         return self._rows[visible_row if self._view is None else self._view[visible_row]]
 
     @property
@@ -250,10 +245,10 @@ class LogModel(QAbstractTableModel):
 
     def tasks(self) -> list[str]:
         """Task names present, in order of first appearance."""
-        return list(dict.fromkeys(r.task for r in self._rows))
+        return list(dict.fromkeys(r[TASK] for r in self._rows))
 
     def append_rows(self, rows: list[Any]) -> None:
-        """Append rows (``TaskOutput`` events or notes) with one insert notification."""
+        """Append rows (see :data:`row_of_event`) with one insert notification."""
         if not rows:
             return
         store = self._rows
@@ -274,17 +269,18 @@ class LogModel(QAbstractTableModel):
         if len(store) > self.max_lines:
             self._trim(len(store) - int(self.max_lines * 0.9))
 
-    #: ``TaskOutput`` events are rows as they are.
-    append_events = append_rows
+    def append_events(self, events: Iterable[Any]) -> None:
+        """Append ``TaskOutput(task, line, level, time)`` events."""
+        self.append_rows(list(map(row_of_event, events)))
 
     @staticmethod
     def make_notes(
         t: float, task: str, level: Any, message: str, kind: int = KIND_STATUS
-    ) -> list[LogNote]:
+    ) -> list[tuple]:
         """Rows for a message of the dock's own, one per line of text."""
         lines = message.rstrip("\n").split("\n")
-        notes = [LogNote(task, lines[0], level, t, kind)]
-        notes.extend(LogNote(task, line, level, t, KIND_CONT) for line in lines[1:])
+        notes = [(t, task, level, lines[0], kind)]
+        notes.extend((t, task, level, line, KIND_CONT) for line in lines[1:])
         return notes
 
     def block(self, visible_row: int) -> list[Any]:
@@ -367,14 +363,14 @@ class LogModel(QAbstractTableModel):
     def _predicate(self) -> Callable[[Any], bool]:
         tasks, level, text = self._tasks, self._min_level, self._text
         if tasks is not None and level <= logging.NOTSET and not text:
-            return lambda r: r.task in tasks
+            return lambda r: r[TASK] in tasks
 
         def accept(r: Any) -> bool:
-            if tasks is not None and r.task not in tasks:
+            if tasks is not None and r[TASK] not in tasks:
                 return False
-            if level > logging.NOTSET and _level(r.level)[1] < level:
+            if level > logging.NOTSET and _level(r[LEVEL])[1] < level:
                 return False
-            return not text or text in message_of(r).lower() or text in r.task.lower()
+            return not text or text in message_of(r).lower() or text in r[TASK].lower()
 
         return accept
 
@@ -596,14 +592,14 @@ class LogView(QWidget):
                     item.setData(None, Qt.ItemDataRole.ForegroundRole)
                 items[COL_MESSAGE].setToolTip("")
                 continue
-            level = _level(row.level)[0]
+            level = _level(row[LEVEL])[0]
             text = message_of(row)
             shown_text = text
             if "\n" in text:
                 head, _, rest = text.partition("\n")
                 shown_text = f"{head}  (+{rest.count(chr(10)) + 1} lines)"
-            items[COL_TIME].setText(_format_time(row.time))
-            items[COL_TASK].setText(row.task)
+            items[COL_TIME].setText(_format_time(row[TIME]))
+            items[COL_TASK].setText(row[TASK])
             items[COL_LEVEL].setText(level)
             message = items[COL_MESSAGE]
             message.setText(shown_text)
@@ -800,7 +796,7 @@ class LogDock(QDockWidget):
         controller.phase_started.connect(self._on_phase_started)
         self._controller = controller
 
-    @Slot(list)
+    @Slot(object)
     def append_outputs(self, events: list) -> None:
         """Append a batch of ``TaskOutput`` events."""
         if not events:
@@ -809,7 +805,7 @@ class LogDock(QDockWidget):
         for name in dict.fromkeys(map(_task_of, events)):  # C speed, keeps the order
             if name not in known:
                 self._add_task(name)
-        self._model.append_rows(events)
+        self._model.append_rows(list(map(row_of_event, events)))
         self._after_append()
 
     def append_line(self, task: str, message: str, level: Any = "INFO", t: float | None = None):
@@ -902,7 +898,7 @@ class LogDock(QDockWidget):
         """Task of the selected row, else the single task of the task filter."""
         row = self.view.current_row()
         if row >= 0:
-            return self._model.row(row).task
+            return self._model.row(row)[TASK]
         tasks = self._model.task_filter
         if tasks is not None and len(tasks) == 1:
             return next(iter(tasks))
@@ -934,12 +930,12 @@ class LogDock(QDockWidget):
         if not tail:
             return False
         for row in reversed(self._model.recent(5000)):
-            if row.task == task and _level(row.level)[1] >= logging.ERROR and tail in row.line:
+            if row[TASK] == task and _level(row[LEVEL])[1] >= logging.ERROR and tail in row[LINE]:
                 return True
         return False
 
     def _append_rows(self, rows: list[Any]) -> None:
-        for name in dict.fromkeys(r.task for r in rows):
+        for name in dict.fromkeys(r[TASK] for r in rows):
             if name not in self._known_tasks:
                 self._add_task(name)
         self._model.append_rows(rows)
@@ -1007,13 +1003,13 @@ class LogDock(QDockWidget):
         block = self._model.block(row)
         first = block[0]
         self.detail.setPlainText(
-            f"{_format_time(first.time)}  {first.task}  {_level(first.level)[0]}\n"
+            f"{_format_time(first[TIME])}  {first[TASK]}  {_level(first[LEVEL])[0]}\n"
             + "\n".join(message_of(r) for r in block)
         )
 
     @Slot(int)
     def _on_row_activated(self, row: int) -> None:
-        task = self._model.row(row).task
+        task = self._model.row(row)[TASK]
         if task:
             self.task_activated.emit(task)
 

@@ -992,64 +992,65 @@ class TimingsDock(QDockWidget):
     # -- public API -------------------------------------------------------------------
 
     def connect_controller(self, controller: Any) -> None:
-        """Follow a :class:`~taskflow_gui.runner.RunController` live."""
+        """Follow a :class:`~taskflow_gui.runner.RunController` live.
+
+        The chart and the totals are then redrawn once per delivery of events
+        (``controller.delivered``), not once per event.
+        """
         controller.phase_started.connect(self.begin_run)
         controller.run_started.connect(self.on_run_started)
         controller.task_started.connect(self.on_task_started)
         controller.task_finished.connect(self.on_task_finished)
         controller.run_finished.connect(self.set_result)
+        controller.delivered.connect(self.flush)
         controller.finished.connect(self._on_controller_finished)
         self._controller = controller
 
     @Slot(str, int)
     def begin_run(self, mode: str = "", max_workers: int = 1) -> None:
-        """A new run begins: every known task back to pending."""
-        names = list(self.timeline.tasks)
-        process = getattr(getattr(self, "_controller", None), "process", None)
-        names = _task_names_of(process) or names
-        self.timeline.reset(names, mode=mode, max_workers=max_workers)
-        self.model.reload()
-        self.gantt.set_timeline(self.timeline)
-        self._tick.start()
-        self._refresh_totals()
+        """A new run begins (its ``RunStarted`` event then lists the tasks)."""
+        self.timeline.mode = mode
+        self.timeline.max_workers = max(1, int(max_workers or 1))
 
     def set_tasks(self, names: Iterable[str]) -> None:
         """Show these tasks as pending (before any run)."""
         self.timeline.reset(names, mode=self.timeline.mode, max_workers=self.timeline.max_workers)
         self.model.reload()
-        self.gantt.set_timeline(self.timeline)
-        self._refresh_totals()
+        self._changed()
 
     @Slot(object)
     def on_run_started(self, event: Any) -> None:
-        """``RunStarted``: its task list (topological order) becomes the table's rows."""
+        """``RunStarted``: every task pending, in the run's (topological) order."""
         tasks = getattr(event, "tasks", None)
         if tasks:
-            self.timeline.reset(
-                [str(t) for t in tasks],
-                mode=str(getattr(event, "mode", "") or self.timeline.mode),
-                max_workers=int(getattr(event, "max_workers", 0) or self.timeline.max_workers),
-            )
-            self.model.reload()
-            self.gantt.set_timeline(self.timeline)
-            self._tick.start()
+            names = [str(t) for t in tasks]
+        else:
+            process = getattr(self._controller, "process", None)
+            names = _task_names_of(process) or list(self.timeline.tasks)
+        self.timeline.reset(
+            names,
+            mode=str(getattr(event, "mode", "") or self.timeline.mode),
+            max_workers=int(getattr(event, "max_workers", 0) or self.timeline.max_workers),
+        )
         t = getattr(event, "time", None)
         self.timeline.start(float(t) if isinstance(t, (int, float)) else time.time())
-        self._refresh_totals()
+        self.model.reload()
+        self._tick.start()
+        self._changed(layout=True)
 
     @Slot(object)
     def on_task_started(self, event: Any) -> None:
         known = event.task in self.timeline.tasks
         self.timeline.task_started(event)
         self.model.task_changed(event.task) if known else self.model.reload()
-        self.gantt.refresh()
+        self._changed()
 
     @Slot(object)
     def on_task_finished(self, event: Any) -> None:
         known = event.task in self.timeline.tasks
         self.timeline.task_finished(event)
         self.model.task_changed(event.task) if known else self.model.reload()
-        self.gantt.refresh()
+        self._changed()
 
     @Slot(object)
     def set_result(self, result: Any) -> None:
@@ -1063,7 +1064,18 @@ class TimingsDock(QDockWidget):
             self.model.reload()
         else:
             self.model.refresh_all()
-        self.gantt.set_timeline(self.timeline)
+        self._changed(layout=True)
+        self.flush()
+
+    @Slot()
+    def flush(self) -> None:
+        """Redraw the chart and the totals if anything changed since the last time."""
+        if not self._dirty:
+            return
+        layout, self._dirty, self._relayout = self._relayout, False, False
+        self.gantt.refresh(force=layout)
+        if layout:
+            self.gantt.updateGeometry()
         self._refresh_totals()
 
     def select_task(self, name: str | None) -> None:
@@ -1094,6 +1106,17 @@ class TimingsDock(QDockWidget):
     def _on_controller_finished(self, _result: Any) -> None:
         self._tick.stop()
         self._refresh_totals()
+
+    _controller: Any = None
+    _dirty = False
+    _relayout = False
+
+    def _changed(self, *, layout: bool = False) -> None:
+        """Note a change; redraw now unless a controller's delivery will flush it."""
+        self._dirty = True
+        self._relayout = self._relayout or layout
+        if self._controller is None:
+            self.flush()
 
     @Slot()
     def _on_tick(self) -> None:

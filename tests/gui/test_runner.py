@@ -11,7 +11,7 @@ from taskflow_core import Process, Task, TaskDependency
 
 from taskflow_gui.docks.log import LogDock
 from taskflow_gui.docks.timings import TimingsDock
-from taskflow_gui.runner import RunController
+from taskflow_gui.runner import MAX_LINES_PER_DELIVERY, RunController
 
 # Released at teardown so the thread of a "never returning" task can end.
 _RELEASE = threading.Event()
@@ -105,6 +105,29 @@ def test_events_arrive_in_order_and_output_in_batches(controller, qtbot, tmp_pat
     assert all(task != "a" for s in seen[finished_a:] if s[0] == "output" for task, _ in s[1])
     batches = sum(1 for s in seen if s[0] == "output")
     assert batches < 300
+
+
+def test_a_flood_is_delivered_in_bounded_batches(controller, qtbot, tmp_path):
+    tasks = [
+        Task(f"loud_{i}", str(tmp_path / f"loud_{i}.log"), chatty, args=(f"loud_{i}", 15_000))
+        for i in range(3)
+    ]
+    sizes: list[int] = []
+    said: dict[str, list[str]] = {}
+
+    def collect(batch):
+        sizes.append(len(batch))
+        for event in batch:
+            said.setdefault(event.task, []).append(event.line.split(" - ", 3)[3])
+
+    controller.output.connect(collect)
+    process = Process(tasks)
+    with qtbot.waitSignal(controller.finished, timeout=60_000):
+        controller.start(process, parallel=True, max_workers=3)
+    process.close_loggers()
+    assert max(sizes) <= MAX_LINES_PER_DELIVERY
+    for i in range(3):  # every line, each task's in its own order
+        assert said[f"loud_{i}"] == [f"loud_{i} says {n}" for n in range(15_000)]
 
 
 def test_cancel_a_task_that_never_returns_keeps_the_gui_responsive(controller, qtbot, tmp_path):
