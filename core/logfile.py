@@ -40,28 +40,36 @@ _FORMATTER = logging.Formatter(FORMAT)
 _FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
 _NEWLINE = os.linesep
 
-# (second, converter, time format, msec format, text): replaced whole, so threads
-# never see a half-updated cache.
-_stamp: tuple[Any, ...] = (None, None, None, None, "")
+_MSEC = [f"{i:03d}" for i in range(1000)]
+_F = logging.Formatter
+# (second, converter, time format, msec format, text, text + "," or None): replaced
+# whole, so threads never see a half-updated cache.
+_stamp: tuple[Any, ...] = (None, None, None, None, "", None)
 
 
 def asctime(t: float) -> str:
-    """`%(asctime)s` for a record created at epoch time `t`, as logging prints it."""
+    """`%(asctime)s` for a record created at epoch time `t`, as logging prints it.
+
+    Follows `logging.Formatter`'s class-wide converter and formats, so a script
+    that sets `logging.Formatter.converter = time.gmtime` gets UTC here too.
+    """
     global _stamp
     sec = int(t)
-    f = logging.Formatter
     c = _stamp
     if (
         c[0] != sec
-        or c[1] is not f.converter
-        or c[2] is not f.default_time_format
-        or c[3] is not f.default_msec_format
+        or c[1] is not _F.converter
+        or c[2] is not _F.default_time_format
+        or c[3] is not _F.default_msec_format
     ):
-        text = time.strftime(f.default_time_format, f.converter(t))
-        c = _stamp = (sec, f.converter, f.default_time_format, f.default_msec_format, text)
-    msec_format = c[3]
-    if msec_format:
-        return msec_format % (c[4], int((t - sec) * 1000) + 0.0)
+        text = time.strftime(_F.default_time_format, _F.converter(t))
+        msec_format = _F.default_msec_format
+        comma = text + "," if msec_format == "%s,%03d" else None
+        c = _stamp = (sec, _F.converter, _F.default_time_format, msec_format, text, comma)
+    if c[5] is not None:
+        return c[5] + _MSEC[int((t - sec) * 1000)]
+    if c[3]:
+        return c[3] % (c[4], int((t - sec) * 1000) + 0.0)
     return c[4]
 
 

@@ -35,6 +35,7 @@ from typing import Any
 from taskflow_core import events as ev
 from taskflow_core.capture import (
     Capture,
+    TaskFileHandler,
     capturing,
     dispatch_to_others,
     has_other_handlers,
@@ -245,9 +246,7 @@ class Run:
     def lane_loop(self, lane: int, job: tuple[int, int, float | None, float] | None = None) -> None:
         """What a lane thread runs: take a ready task, run it, repeat."""
         try:
-            node = self._attempts(lane, *job) if job is not None else self._take()
-            while node >= 0:
-                node = self._attempts(lane, node, 1, None, 0.0)
+            self._lane(lane, job)
         except BaseException as e:  # an engine bug: stop the run rather than hang it
             self.crash = e
             self.cancel()
@@ -287,105 +286,115 @@ class Run:
         done, total = self.done, self.total
         for _ in range(count):
             if next(done) == total:
-                with self.lock:
-                    self.finished = True
-                    self.idle = 0
-                    self.lane_cond.notify_all()
-                    self.driver_cond.notify_all()
+                self._end_run()
                 return
         if self.cancelled and count:
             with self.lock:
                 self.driver_cond.notify_all()
 
-    def _attempts(
-        self,
-        lane: int,
-        node: int,
-        number: int,
-        first_started: float | None,
-        delay: float,
-    ) -> int:
-        """Run a task's attempts here; returns the lane's next task, -1 to stop,
-        -2 when the driver took the attempt over (this thread is then abandoned)."""
-        graph = self.graph
-        task = graph.tasks[node]
-        name = graph.names[node]
-        func, args, kwargs = task.func, task.args, task.kwargs
-        binds = graph.bindings[node]
-        if binds is not None:
-            args, kwargs = self._bind(binds, args, kwargs)
-        path = _log_path(task)
-        timeout = task.timeout
-        emit = self.emit
-        live = self.live
-        logger = task.logger
-        others = isinstance(logger, logging.Logger) and has_other_handlers(logger)
-        while True:
-            if delay > 0:
-                self.cancel_event.wait(delay)
-            aid = next(self.ids)
-            att = Attempt(aid, node, number, lane, first_started)
-            live[aid] = att
-            if self.cancelled:  # checked after registering: cancel() cannot slip between
-                if live.pop(aid, None) is not None:
-                    att.number = number - 1  # this attempt never started
-                    self._end_cancelled(att)
-                return -1
-            t0 = time()
-            if first_started is None:
-                first_started = att.first_started = t0
-            write_log(path, f"{asctime(t0)} - {name} - INFO - Starting {name}.\n")
-            if others:
-                _tell_others(logger, name, INFO, f"Starting {name}.", t0)
-            if emit is not None:
-                emit(ev.TaskStarted(name, number, lane, t0))
-                cap = att.capture = Capture(name, path, _output_emitter(emit, name))
-            else:
-                cap = att.capture = Capture(name, path, None)
-            if timeout is not None:
-                self._add_deadline(t0 + timeout, aid)
-            token = set_current(cap)
-            try:
-                value = func(*args, **kwargs)
-                exc = None
-            except BaseException as e:  # the task's failure is data, whatever it is
-                value, exc = None, e
-            finally:
-                reset_current(token)
-            cap.close()
-            t1 = time()
-            if live.pop(aid, None) is None:
-                return -2  # the driver took this attempt over (timeout or cancel)
-            if exc is None:
-                write_log(path, f"{asctime(t1)} - {name} - INFO - Finished {name}.\n")
+    def _end_run(self) -> None:
+        with self.lock:
+            self.finished = True
+            self.idle = 0
+            self.lane_cond.notify_all()
+            self.driver_cond.notify_all()
+
+    def _lane(self, lane: int, job: tuple[int, int, float | None, float] | None) -> None:
+        """The hot loop: every task of a run passes here, so it keeps its state in
+        locals and goes from one task to the next without a call in between.
+
+        `job` (task, attempt number, first start, delay) resumes a task whose
+        previous attempt timed out on a thread that is still stuck in it.
+        """
+        graph, queue, results, live, emit = (
+            self.graph,
+            self.queue,
+            self.results,
+            self.live,
+            self.emit,
+        )
+        tasks, names, bindings = graph.tasks, graph.names, graph.bindings
+        ids, done, total = self.ids, self.done, self.total
+        root_others = has_other_handlers(logging.getLogger())
+        if job is None:
+            node, number, first_started, delay = self._take(), 1, None, 0.0
+        else:
+            node, number, first_started, delay = job
+        while node >= 0:
+            task = tasks[node]
+            name = names[node]
+            func, args, kwargs = task.func, task.args, task.kwargs
+            binds = bindings[node]
+            if binds is not None:
+                args, kwargs = self._bind(binds, args, kwargs)
+            path = _log_path(task)
+            timeout = task.timeout
+            logger = task.logger
+            others = _reaches_others(logger, root_others)
+            while True:  # the attempts of this task
+                if delay > 0:
+                    self.cancel_event.wait(delay)
+                aid = next(ids)
+                att = Attempt(aid, node, number, lane, first_started)
+                live[aid] = att
+                if self.cancelled:  # checked after registering: cancel() cannot slip between
+                    if live.pop(aid, None) is not None:
+                        att.number = number - 1  # this attempt never started
+                        self._end_cancelled(att)
+                    return
+                t0 = time()
+                if first_started is None:
+                    first_started = att.first_started = t0
+                write_log(path, f"{asctime(t0)} - {name} - INFO - Starting {name}.\n")
                 if others:
-                    _tell_others(logger, name, INFO, f"Finished {name}.", t1)
-                result = TaskResult(
-                    True,
-                    value,
-                    None,
-                    SUCCESS,
-                    attempts=number,
-                    started_at=first_started,
-                    finished_at=t1,
-                    worker=lane,
-                )
-                self.results[node] = result
+                    _tell_others(logger, name, INFO, f"Starting {name}.", t0)
                 if emit is not None:
-                    emit(ev.TaskFinished(name, result))
-                if self.queue.succeeded(node) and self.idle and len(self.queue.heap) > 1:
-                    self._wake()
-                self._count_done(1)
-                return self._take()
-            _trim_traceback(exc)
-            retry_in = _retry_delay(task, number, exc)
-            if retry_in is not None and not self.cancelled:
-                self._log_retry(att, task, name, exc, retry_in, t1)
-                number += 1
-                delay = retry_in
-                continue
-            self._fail(att, task, name, exc, t1)
-            return self._take()
+                    emit(ev.TaskStarted(name, number, lane, t0))
+                    cap = att.capture = Capture(name, path, _output_emitter(emit, name))
+                else:
+                    cap = att.capture = Capture(name, path, None)
+                if timeout is not None:
+                    self._add_deadline(t0 + timeout, aid)
+                token = set_current(cap)
+                try:
+                    value = func(*args, **kwargs)
+                    exc = None
+                except BaseException as e:  # the task's failure is data, whatever it is
+                    value, exc = None, e
+                finally:
+                    reset_current(token)
+                if cap.out or cap.err:
+                    cap.close()
+                t1 = time()
+                if live.pop(aid, None) is None:
+                    return  # the driver took this attempt over (timeout or cancel)
+                if exc is None:
+                    write_log(path, f"{asctime(t1)} - {name} - INFO - Finished {name}.\n")
+                    if others:
+                        _tell_others(logger, name, INFO, f"Finished {name}.", t1)
+                    result = results[node] = _success(value, number, first_started, t1, lane)
+                    if emit is not None:
+                        emit(ev.TaskFinished(name, result))
+                    if queue.succeeded(node) and self.idle and len(queue.heap) > 1:
+                        self._wake()
+                    if next(done) == total:
+                        self._end_run()
+                        return
+                    break
+                _trim_traceback(exc)
+                retry_in = _retry_delay(task, number, exc)
+                if retry_in is not None and not self.cancelled:
+                    self._log_retry(att, task, name, exc, retry_in, t1)
+                    number += 1
+                    delay = retry_in
+                    continue
+                self._fail(att, task, name, exc, t1)
+                break
+            # Next task: straight from the heap when one is ready (the common case).
+            number, first_started, delay = 1, None, 0.0
+            node = -1 if self.cancelled or self.finished else queue.pop()
+            if node < 0:
+                node = self._take()
 
     def _bind(
         self, binds: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -492,6 +501,45 @@ class _Upstream(Mapping[str, list[str]]):
         return len(self._graph.names)
 
 
+_new = object.__new__
+
+
+def _success(value: Any, attempts: int, started: float, finished: float, lane: int) -> TaskResult:
+    """A successful TaskResult, built without keyword parsing (once per task)."""
+    r = _new(TaskResult)
+    r.worked = True
+    r.result = value
+    r.exception = None
+    r.status = SUCCESS
+    r.attempts = attempts
+    r.started_at = started
+    r.finished_at = finished
+    r.duration = finished - started
+    r.worker = lane
+    r.error = None
+    r.skipped_because = None
+    return r
+
+
+def _reaches_others(logger: Any, root_others: bool) -> bool:
+    """Whether a task logger's records reach handlers that are not the engine's.
+
+    The usual task logger (only its own file handler, directly under the root
+    logger) is answered from `root_others`, computed once per lane.
+    """
+    if type(logger) is not logging.Logger and not isinstance(logger, logging.Logger):
+        return False
+    handlers = logger.handlers
+    if (
+        len(handlers) == 1
+        and type(handlers[0]) is TaskFileHandler
+        and logger.parent is logging.root
+        and logger.propagate
+    ):
+        return root_others
+    return has_other_handlers(logger)
+
+
 def _retry_delay(task: Any, number: int, exc: BaseException) -> float | None:
     """Seconds to wait before attempt `number + 1`, or None when there is none."""
     if number > task.retries or not isinstance(exc, task.retry_on):
@@ -512,7 +560,7 @@ def _log_path(task: Any) -> str:
 def _trim_traceback(exc: BaseException) -> None:
     """Start the traceback at the task's function, not in the engine."""
     tb = exc.__traceback__
-    if tb is not None and tb.tb_frame.f_code is Run._attempts.__code__:
+    if tb is not None and tb.tb_frame.f_code is Run._lane.__code__:
         exc.__traceback__ = tb.tb_next
 
 
