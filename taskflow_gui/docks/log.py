@@ -14,7 +14,7 @@ import logging
 import time as _time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
-from operator import attrgetter
+from operator import itemgetter
 from typing import Any
 
 from PySide6.QtCore import (
@@ -59,6 +59,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from taskflow_gui.runner import LINE_ROW
 from taskflow_gui.status_style import CANCELLED, FAILED, SKIPPED, status_key
 
 __all__ = [
@@ -138,8 +139,8 @@ def strip_log_prefix(line: str, task: str) -> str:
 
 TIME, TASK, LEVEL, LINE, KIND = range(5)
 
-#: TaskOutput event -> row, in C.
-row_of_event = attrgetter("time", "task", "level", "line")
+#: TaskOutput event -> row, in C (the runner already delivers rows made this way).
+row_of_event = LINE_ROW
 
 
 def _kind(row: tuple) -> int:
@@ -790,6 +791,7 @@ class LogDock(QDockWidget):
         """Listen to a :class:`~taskflow_gui.runner.RunController`: clear on start,
         append batches, add tracebacks and skip notes when tasks finish."""
         controller.started.connect(self._on_started)
+        controller.run_started.connect(self._on_run_started)
         controller.output.connect(self.append_outputs)
         controller.task_started.connect(self.on_task_started)
         controller.task_finished.connect(self.on_task_finished)
@@ -797,15 +799,19 @@ class LogDock(QDockWidget):
         self._controller = controller
 
     @Slot(object)
-    def append_outputs(self, events: list) -> None:
-        """Append a batch of ``TaskOutput`` events."""
-        if not events:
+    def append_outputs(self, lines: list) -> None:
+        """Append a batch of log lines: ``(time, task, level, line)`` rows as the runner
+        delivers them, or ``TaskOutput`` events."""
+        if not lines:
             return
-        known = self._known_tasks
-        for name in dict.fromkeys(map(_task_of, events)):  # C speed, keeps the order
-            if name not in known:
-                self._add_task(name)
-        self._model.append_rows(list(map(row_of_event, events)))
+        if type(lines[0]) is not tuple:
+            lines = list(map(row_of_event, lines))
+        if not self._tasks_complete:  # else RunStarted named them all
+            known = self._known_tasks
+            for name in dict.fromkeys(map(_task_of_row, lines)):  # C speed, keeps order
+                if name not in known:
+                    self._add_task(name)
+        self._model.append_rows(lines)
         self._after_append()
 
     def append_line(self, task: str, message: str, level: Any = "INFO", t: float | None = None):
@@ -916,6 +922,7 @@ class LogDock(QDockWidget):
     @Slot()
     def clear(self) -> None:
         """Remove every line."""
+        self._tasks_complete = False
         self._model.clear()
         self.detail.clear()
         self._update_count()
@@ -924,6 +931,7 @@ class LogDock(QDockWidget):
 
     _multi: list[str] | None = None
     _controller: Any = None
+    _tasks_complete = False  # every task of the run is in the task filter already
 
     def _already_logged(self, task: str, tail: str) -> bool:
         """Whether the task's recent output holds an error line containing ``tail``."""
@@ -957,6 +965,13 @@ class LogDock(QDockWidget):
         if paths:
             self.set_log_paths(paths)
             self.set_tasks(paths)
+
+    @Slot(object)
+    def _on_run_started(self, event: Any) -> None:
+        tasks = getattr(event, "tasks", None)
+        if tasks:
+            self.set_tasks(tasks)
+            self._tasks_complete = True
 
     @Slot(str, int)
     def _on_phase_started(self, mode: str, workers: int) -> None:
@@ -1018,7 +1033,7 @@ class LogDock(QDockWidget):
         self.view.set_current_row(visible_row)
 
 
-_task_of = attrgetter("task")
+_task_of_row = itemgetter(TASK)
 
 
 def _log_paths_of(process: Any) -> dict[str, str]:

@@ -64,7 +64,7 @@ def _record(ctl: RunController) -> list[tuple]:
     ctl.phase_started.connect(lambda mode, n: seen.append(("phase", mode, n)))
     ctl.run_started.connect(lambda e: seen.append(("run_started",)))
     ctl.task_started.connect(lambda e: seen.append(("task_started", e.task)))
-    ctl.output.connect(lambda batch: seen.append(("output", [(e.task, e.line) for e in batch])))
+    ctl.output.connect(lambda batch: seen.append(("output", [(r[1], r[3]) for r in batch])))
     ctl.task_finished.connect(lambda e: seen.append(("task_finished", e.task)))
     ctl.run_finished.connect(lambda r: seen.append(("run_finished",)))
     ctl.finished.connect(lambda r: seen.append(("finished",)))
@@ -117,8 +117,8 @@ def test_a_flood_is_delivered_in_bounded_batches(controller, qtbot, tmp_path):
 
     def collect(batch):
         sizes.append(len(batch))
-        for event in batch:
-            said.setdefault(event.task, []).append(event.line.split(" - ", 3)[3])
+        for _time, task, _level, line in batch:  # rows: the fields of TaskOutput
+            said.setdefault(task, []).append(line.split(" - ", 3)[3])
 
     controller.output.connect(collect)
     process = Process(tasks)
