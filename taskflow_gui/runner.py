@@ -39,7 +39,11 @@ __all__ = ["BATCH_INTERVAL_MS", "LINE_ROW", "MAX_LINES_PER_DELIVERY", "RunContro
 LINE_ROW = attrgetter("time", "task", "level", "line")
 
 #: How often queued events reach the GUI: often enough to feel live, rarely enough to batch.
-BATCH_INTERVAL_MS = 100
+BATCH_INTERVAL_MS = 50
+#: A GUI thread that has not delivered for this long is starved of the GIL by chatty
+#: tasks; those then pause for YIELD_SECONDS after a line so that it gets a turn.
+STARVED_AFTER = 0.06
+YIELD_SECONDS = 0.001
 #: Lines handed to the views per delivery at most; the rest waits for the next one, so
 #: that falling behind never turns into one long freeze.
 MAX_LINES_PER_DELIVERY = 20_000
@@ -88,6 +92,13 @@ class _EventStream:
     which matters because the GUI thread shares the GIL with every task. Every
     other event is queued with the number of lines written before it, which is
     how the reader keeps the engine's order.
+
+    The GIL is not fair: a thread that waits in an event loop and needs it for a
+    moment at a time (the GUI) can be kept waiting for hundreds of milliseconds by
+    threads that never stop running Python (tasks printing in a loop). So the
+    reader stamps ``delivered_at`` on every delivery, and a writer that sees the
+    stamp grow old sleeps a millisecond after its line, leaving the GIL to the GUI.
+    Tasks slow down only while the GUI is starved, never otherwise.
     """
 
     COMPACT_AT = 50_000
@@ -97,6 +108,7 @@ class _EventStream:
         self.others: deque[tuple[int, Any]] = deque()
         self.lock = threading.Lock()
         self.read = 0  # lines[:read] have been delivered
+        self.delivered_at = time.monotonic()  # last time the GUI thread took events
 
     def put(self, event: Any) -> None:
         """Queue a non-line event (any thread)."""
@@ -108,10 +120,13 @@ class _EventStream:
         lines_append = self.lines.append
         line_row = LINE_ROW
         put = self.put
+        clock, sleep = time.monotonic, time.sleep
 
         def on_event(event: Any) -> None:
             if type(event) is TaskOutput:
                 lines_append(line_row(event))
+                if clock() - self.delivered_at > STARVED_AFTER:
+                    sleep(YIELD_SECONDS)  # let the starved GUI thread have the GIL
                 return
             put(event)
             if type(event) is RunStarted and cancelled.is_set():
@@ -343,6 +358,7 @@ class RunController(QObject):
     def _drain(self) -> None:
         """Deliver what the engine sent since the last call, in the engine's order."""
         stream = self._stream
+        stream.delivered_at = time.monotonic()
         ready, available = stream.take(MAX_LINES_PER_DELIVERY)
         lines = stream.lines
         position = stream.read

@@ -20,7 +20,6 @@ from PySide6.QtCore import (
     QObject,
     QPoint,
     QRectF,
-    QSize,
     QSortFilterProxyModel,
     Qt,
     QTimer,
@@ -558,6 +557,7 @@ class GanttChart(QGraphicsView):
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(240)
         self.setBackgroundBrush(self.palette().base())
         self._timeline = RunTimeline()
         self._span: float | None = None
@@ -596,7 +596,6 @@ class GanttChart(QGraphicsView):
     def set_timeline(self, timeline: RunTimeline) -> None:
         """Show ``timeline`` (kept by reference: call :meth:`refresh` after changing it)."""
         self._timeline = timeline
-        self.updateGeometry()
         self.refresh(force=True)
 
     def set_result(self, result: Any) -> None:
@@ -663,13 +662,17 @@ class GanttChart(QGraphicsView):
     def _axis_height(self) -> int:
         return QFontMetrics(self._small).height() + 12
 
-    def sizeHint(self) -> QSize:
+    def wanted_height(self) -> int:
+        """Height that shows every lane, the title and the time axis."""
         lanes = self._timeline.lane_count()
-        height = self._header_height() + lanes * self.LANE_HEIGHT + self._axis_height() + 8
-        return QSize(640, height)
+        return self._header_height() + lanes * self.LANE_HEIGHT + self._axis_height() + 8
 
-    def minimumSizeHint(self) -> QSize:
-        return QSize(240, self.sizeHint().height())
+    def _fit_height(self) -> None:
+        # A fixed height rather than a sizeHint() override: layouts ask for size hints
+        # often, and each call into Python would first have to win the GIL.
+        height = self.wanted_height()
+        if height != self.minimumHeight() or height != self.maximumHeight():
+            self.setFixedHeight(height)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -715,6 +718,7 @@ class GanttChart(QGraphicsView):
             self.viewport().height(),
         )
         if force or static_key != self._static_key:
+            self._fit_height()
             self._shown_span = span
             self._build_static(plot, span, legend)
             self._static_key = static_key
@@ -1074,8 +1078,6 @@ class TimingsDock(QDockWidget):
             return
         layout, self._dirty, self._relayout = self._relayout, False, False
         self.gantt.refresh(force=layout)
-        if layout:
-            self.gantt.updateGeometry()
         self._refresh_totals()
 
     def select_task(self, name: str | None) -> None:
@@ -1131,7 +1133,7 @@ class TimingsDock(QDockWidget):
         if lanes == self._lanes:
             return
         self._lanes = lanes
-        wanted = self.gantt.sizeHint().height() + 2
+        wanted = self.gantt.wanted_height() + 2
         self._scroll.setMinimumHeight(min(wanted, 320))
         total = sum(self._splitter.sizes()) or self.height()
         self._splitter.setSizes([min(wanted, 320), max(120, total - min(wanted, 320))])

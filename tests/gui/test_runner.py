@@ -294,3 +294,22 @@ def test_only_one_run_at_a_time(controller, qtbot, tmp_path):
     assert controller.shutdown(5000)
     assert not controller.is_running
     process.close_loggers()
+
+
+def test_chatty_tasks_yield_only_while_the_gui_is_starved(monkeypatch):
+    from taskflow_core.events import TaskOutput
+
+    from taskflow_gui import runner
+
+    slept: list[float] = []
+    monkeypatch.setattr(runner.time, "sleep", slept.append)
+    stream = runner._EventStream()
+    on_event = stream.writer(process=None, cancelled=threading.Event())
+    line = TaskOutput("t", "2026-01-01 00:00:00,000 - t - INFO - hi", 20, time.time())
+    stream.delivered_at = time.monotonic()  # the GUI just took its events
+    on_event(line)
+    assert slept == []
+    stream.delivered_at = time.monotonic() - 10 * runner.STARVED_AFTER  # GUI kept waiting
+    on_event(line)
+    assert slept == [runner.YIELD_SECONDS]
+    assert stream.lines == [runner.LINE_ROW(line)] * 2
