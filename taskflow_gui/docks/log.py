@@ -376,6 +376,9 @@ class LogModel(QAbstractTableModel):
         return accept
 
 
+_STALE = object()
+
+
 class _PageTable(QTableView):
     """The on-screen page. Only key, wheel and resize events reach Python (no event
     filter, no paint override: every call into Python must first win the GIL)."""
@@ -419,7 +422,9 @@ class LogView(QWidget):
         self._page = QStandardItemModel(0, len(COLUMNS), self)
         self._page.setHorizontalHeaderLabels(list(COLUMNS))
         self._items: list[list[QStandardItem]] = []
-        self._shown: list[Any] = []  # the row object on each page row, to skip unchanged ones
+        # the row on each page row (None: blank), to skip unchanged ones; _STALE forces
+        # a rewrite
+        self._shown: list[Any] = []
         self._first = 0
         self._current = -1
         self._follow = True
@@ -569,7 +574,7 @@ class LogView(QWidget):
                 items[COL_MESSAGE].setFont(self._mono)
                 page.appendRow(items)
                 self._items.append(items)
-                self._shown.append(None)
+                self._shown.append(_STALE)
         else:
             page.removeRows(rows, len(self._items) - rows)
             del self._items[rows:]
@@ -630,14 +635,14 @@ class LogView(QWidget):
             self._first = max(0, self._first - gone)
             if self._current >= 0:
                 self._current = self._current - gone if self._current >= gone else -1
-        self._shown = [None] * len(self._items)
+        self._shown = [_STALE] * len(self._items)
         self._scroll_to(self._max_first() if self._follow else self._first)
 
     @Slot()
     def _on_reset(self) -> None:
         changed = self._current != -1
         self._current = -1
-        self._shown = [None] * len(self._items)
+        self._shown = [_STALE] * len(self._items)
         self._scroll_to(self._max_first() if self._follow else 0)
         if changed:
             self.current_row_changed.emit(-1)

@@ -36,6 +36,12 @@ def _messages(dock: LogDock) -> list[str]:
     return [model.index(r, 3).data() for r in range(model.rowCount())]
 
 
+def _on_screen(dock: LogDock) -> list[str]:
+    """The messages the view actually shows (blank page rows left out)."""
+    page = dock.view.table.model()
+    return [text for r in range(page.rowCount()) if (text := page.index(r, 3).data())]
+
+
 def test_hundred_thousand_lines_in_batches(dock):
     inserts = []
     dock.model.rowsInserted.connect(lambda *_: inserts.append(1))
@@ -101,6 +107,7 @@ def test_task_filter_from_outside_and_from_the_combo(dock, qtbot):
     dock.set_task_filter("b")  # what selecting a node on the canvas does
     assert dock.task_combo.currentText() == "b"
     assert {dock.model.index(r, 1).data() for r in range(dock.model.rowCount())} == {"b"}
+    assert _on_screen(dock) == ["b line 0", "b line 1", "b line 2"]  # and nothing else
     dock.set_task_filter(["a", "c"])
     assert dock.task_combo.currentText() == "2 selected tasks"
     assert dock.model.rowCount() == 7
