@@ -28,6 +28,7 @@ from taskflow_core.logfile import FORMAT, format_line, write
 __all__ = [
     "Capture",
     "TaskFileHandler",
+    "call_captured",
     "capturing",
     "current",
     "dispatch_to_others",
@@ -304,6 +305,25 @@ def capturing() -> Iterator[None]:
         yield
     finally:
         _INSTALLED.release()
+
+
+def call_captured(
+    func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], capture: Capture | None
+) -> tuple[Any, BaseException | None]:
+    """Call `func` with its output routed to `capture`; returns (value, exception).
+
+    This is how one attempt executes on the current thread. Any exception,
+    whatever its type, is returned as data.
+    """
+    token = _current.set(capture)
+    try:
+        return func(*args, **kwargs), None
+    except BaseException as e:
+        return None, e
+    finally:
+        _current.reset(token)
+        if capture is not None and (capture.out or capture.err):
+            capture.close()
 
 
 def has_other_handlers(logger: logging.Logger) -> bool:

@@ -9,8 +9,11 @@ a fresh thread under the same lane number, so `worker` stays in 0..n-1.
 
 This is the only place that creates threads for tasks. Another way to execute
 attempts (a `concurrent.futures.Executor`, dask) plugs in by driving the same
-run methods: `Run.take()` for the next ready task, `Run.attempt()` to execute
-one attempt wherever it should happen, `Run.settle()` with the outcome.
+run methods from its own loop: `Run.take()` claims the next ready task,
+`Run.prepare()` and `Run.begin()` start an attempt (log line, event, timeout),
+`capture.call_captured()` executes it wherever the executor runs it, and
+`Run.settle()` records the outcome (it returns the delay before a retry, or
+DONE). tests/core/test_engine_internals.py drives a run that way.
 """
 
 from __future__ import annotations

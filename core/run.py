@@ -36,6 +36,7 @@ from taskflow_core import events as ev
 from taskflow_core.capture import (
     Capture,
     TaskFileHandler,
+    call_captured,
     capturing,
     dispatch_to_others,
     has_other_handlers,
@@ -63,18 +64,43 @@ SKIPPED, CANCELLED = TaskStatus.SKIPPED, TaskStatus.CANCELLED
 _engine_logger = logging.getLogger("taskflow_core")
 
 
-class Attempt:
-    """One call of a task's function on one lane (or the wait before it)."""
+class Job:
+    """One task being run on one lane, across its attempts.
 
-    __slots__ = ("capture", "first_started", "id", "lane", "node", "number")
+    `id` names the current attempt in `Run.live`; the driver finds a timed-out
+    or cancelled attempt there and takes it over.
+    """
 
-    def __init__(self, aid: int, node: int, number: int, lane: int, first_started: float | None):
-        self.id = aid
+    __slots__ = (
+        "args",
+        "capture",
+        "first_started",
+        "func",
+        "id",
+        "kwargs",
+        "lane",
+        "logger",
+        "name",
+        "node",
+        "number",
+        "others",
+        "path",
+        "task",
+        "timeout",
+    )
+
+    def __init__(self, node: int, lane: int, number: int, first_started: float | None) -> None:
         self.node = node
-        self.number = number
         self.lane = lane
+        self.number = number
         self.first_started = first_started
-        self.capture: Capture | None = None  # set once the call starts
+        self.id = -1
+        self.capture: Capture | None = None  # set when an attempt starts
+
+
+# What `Run.settle()` returns besides a retry delay (>= 0).
+DONE = -1.0  # the task has ended
+ABANDONED = -2.0  # the driver took the attempt over: the calling thread must stop
 
 
 class Run:
@@ -109,12 +135,13 @@ class Run:
         self.idle = 0
         self.cancelled = False
         self.cancel_event = threading.Event()
-        self.live: dict[int, Attempt] = {}
+        self.live: dict[int, Job] = {}
         self.deadlines: list[tuple[float, int]] = []
         self.ids = itertools.count()
         self.emit = _emitter(on_event)
         self.lanes = Lanes(self.lane_loop)
         self.crash: BaseException | None = None
+        self.root_others = False  # set when the run starts (see _reaches_others)
 
     # ------------------------------------------------------------------ driver
 
@@ -128,6 +155,7 @@ class Run:
                 emit(ev.RunStarted(names, self.mode, self.max_workers, started))
                 for i in self.reused:
                     emit(ev.TaskFinished(graph.names[i], self.results[i]))
+            self.root_others = has_other_handlers(logging.getLogger())
             try:
                 if not self.finished:
                     self.lanes.start(self.lane_count)
@@ -180,22 +208,22 @@ class Run:
         self._cancel_rest(CANCEL_GRACE)
 
     def _time_out(self, aid: int) -> None:
-        att = self.live.pop(aid, None)
-        if att is None:
+        job = self.live.pop(aid, None)
+        if job is None:
             return  # it returned in time
-        node, lane = att.node, att.lane
+        node, lane = job.node, job.lane
         task, name = self.graph.tasks[node], self.graph.names[node]
-        if att.capture is not None:
-            att.capture.emit = None  # its late output still goes to its file
+        if job.capture is not None:
+            job.capture.emit = None  # its late output still goes to its file
         now = time()
         exc = TimeoutError(f"Task {name} timed out after {task.timeout:g} seconds")
-        delay = _retry_delay(task, att.number, exc)
+        delay = _retry_delay(task, job.number, exc)
         if delay is not None and not self.cancelled:
-            self._log_retry(att, task, name, exc, delay, now)
+            self._log_retry(job, task, name, exc, delay, now)
             # The lane's thread is stuck in the call: a new thread takes the lane over.
-            self.lanes.spawn(lane, (node, att.number + 1, att.first_started, delay))
+            self.lanes.spawn(lane, (node, job.number + 1, job.first_started, delay))
             return
-        self._fail(att, task, name, exc, now)
+        self._fail(job, task, name, exc, now)
         self.lanes.spawn(lane)
 
     def _cancel_rest(self, grace: float) -> None:
@@ -209,11 +237,11 @@ class Run:
                     break
                 self.driver_cond.wait(left)
         for aid in list(self.live):
-            att = self.live.pop(aid, None)
-            if att is not None:
-                if att.capture is not None:
-                    att.capture.emit = None
-                self._end_cancelled(att)
+            job = self.live.pop(aid, None)
+            if job is not None:
+                if job.capture is not None:
+                    job.capture.emit = None
+                self._end_cancelled(job)
         closed = self.queue.claim_all()
         for i in closed:
             self._finish(i, TaskResult(False, None, None, CANCELLED))
@@ -222,21 +250,21 @@ class Run:
             while not self.finished and self.crash is None:
                 self.driver_cond.wait(TICK)
 
-    def _end_cancelled(self, att: Attempt) -> None:
+    def _end_cancelled(self, job: Job) -> None:
         """Close an attempt that was running (or about to run) when the run was cancelled."""
-        node, name = att.node, self.graph.names[att.node]
+        node, name = job.node, self.graph.names[job.node]
         now = time()
-        if att.capture is not None:
-            write_log(att.capture.path, format_line(name, "WARNING", f"Cancelled {name}.", now))
+        if job.capture is not None:
+            write_log(job.capture.path, format_line(name, "WARNING", f"Cancelled {name}.", now))
         result = TaskResult(
             False,
             None,
             None,
             CANCELLED,
-            attempts=att.number,
-            started_at=att.first_started,
-            finished_at=now if att.first_started is not None else None,
-            worker=att.lane if att.first_started is not None else None,
+            attempts=job.number,
+            started_at=job.first_started,
+            finished_at=now if job.first_started is not None else None,
+            worker=job.lane if job.first_started is not None else None,
         )
         self._finish(node, result)
         self._count_done(1)
@@ -300,101 +328,111 @@ class Run:
             self.driver_cond.notify_all()
 
     def _lane(self, lane: int, job: tuple[int, int, float | None, float] | None) -> None:
-        """The hot loop: every task of a run passes here, so it keeps its state in
-        locals and goes from one task to the next without a call in between.
+        """Take a ready task, run its attempts, settle it, take the next one.
 
         `job` (task, attempt number, first start, delay) resumes a task whose
         previous attempt timed out on a thread that is still stuck in it.
         """
-        graph, queue, results, live, emit = (
-            self.graph,
-            self.queue,
-            self.results,
-            self.live,
-            self.emit,
-        )
-        tasks, names, bindings = graph.tasks, graph.names, graph.bindings
-        ids, done, total = self.ids, self.done, self.total
-        root_others = has_other_handlers(logging.getLogger())
+        queue = self.queue
         if job is None:
             node, number, first_started, delay = self._take(), 1, None, 0.0
         else:
             node, number, first_started, delay = job
         while node >= 0:
-            task = tasks[node]
-            name = names[node]
-            func, args, kwargs = task.func, task.args, task.kwargs
-            binds = bindings[node]
-            if binds is not None:
-                args, kwargs = self._bind(binds, args, kwargs)
-            path = _log_path(task)
-            timeout = task.timeout
-            logger = task.logger
-            others = _reaches_others(logger, root_others)
+            current = self.prepare(node, lane, number, first_started)
             while True:  # the attempts of this task
                 if delay > 0:
                     self.cancel_event.wait(delay)
-                aid = next(ids)
-                att = Attempt(aid, node, number, lane, first_started)
-                live[aid] = att
-                if self.cancelled:  # checked after registering: cancel() cannot slip between
-                    if live.pop(aid, None) is not None:
-                        att.number = number - 1  # this attempt never started
-                        self._end_cancelled(att)
+                if not self.begin(current):
                     return
-                t0 = time()
-                if first_started is None:
-                    first_started = att.first_started = t0
-                write_log(path, f"{asctime(t0)} - {name} - INFO - Starting {name}.\n")
-                if others:
-                    _tell_others(logger, name, INFO, f"Starting {name}.", t0)
-                if emit is not None:
-                    emit(ev.TaskStarted(name, number, lane, t0))
-                    cap = att.capture = Capture(name, path, _output_emitter(emit, name))
-                else:
-                    cap = att.capture = Capture(name, path, None)
-                if timeout is not None:
-                    self._add_deadline(t0 + timeout, aid)
-                token = set_current(cap)
-                try:
-                    value = func(*args, **kwargs)
-                    exc = None
-                except BaseException as e:  # the task's failure is data, whatever it is
-                    value, exc = None, e
-                finally:
-                    reset_current(token)
-                if cap.out or cap.err:
-                    cap.close()
-                t1 = time()
-                if live.pop(aid, None) is None:
-                    return  # the driver took this attempt over (timeout or cancel)
-                if exc is None:
-                    write_log(path, f"{asctime(t1)} - {name} - INFO - Finished {name}.\n")
-                    if others:
-                        _tell_others(logger, name, INFO, f"Finished {name}.", t1)
-                    result = results[node] = _success(value, number, first_started, t1, lane)
-                    if emit is not None:
-                        emit(ev.TaskFinished(name, result))
-                    if queue.succeeded(node) and self.idle and len(queue.heap) > 1:
-                        self._wake()
-                    if next(done) == total:
-                        self._end_run()
+                value, exc = call_captured(
+                    current.func, current.args, current.kwargs, current.capture
+                )
+                delay = self.settle(current, value, exc)
+                if delay < 0:
+                    if delay == ABANDONED:
                         return
                     break
-                _trim_traceback(exc)
-                retry_in = _retry_delay(task, number, exc)
-                if retry_in is not None and not self.cancelled:
-                    self._log_retry(att, task, name, exc, retry_in, t1)
-                    number += 1
-                    delay = retry_in
-                    continue
-                self._fail(att, task, name, exc, t1)
-                break
-            # Next task: straight from the heap when one is ready (the common case).
+                current.number += 1
             number, first_started, delay = 1, None, 0.0
             node = -1 if self.cancelled or self.finished else queue.pop()
             if node < 0:
                 node = self._take()
+
+    def prepare(self, node: int, lane: int, number: int = 1, first: float | None = None) -> Job:
+        """Read what running task `node` needs (its attributes are read now, per run)."""
+        job = Job(node, lane, number, first)
+        task = job.task = self.graph.tasks[node]
+        job.name = self.graph.names[node]
+        job.func, args, kwargs = task.func, task.args, task.kwargs
+        binds = self.graph.bindings[node]
+        if binds is not None:
+            args, kwargs = self._bind(binds, args, kwargs)
+        job.args, job.kwargs = args, kwargs
+        job.path = _log_path(task)
+        job.timeout = task.timeout
+        job.logger = logger = task.logger
+        job.others = _reaches_others(logger, self.root_others)
+        return job
+
+    def begin(self, job: Job) -> bool:
+        """Start the job's next attempt: register it, log "Starting", announce it.
+
+        Returns False, and closes the task as cancelled, when the run was cancelled.
+        """
+        live = self.live
+        aid = job.id = next(self.ids)
+        live[aid] = job
+        if self.cancelled:  # checked after registering: cancel() cannot slip between
+            if live.pop(aid, None) is not None:
+                job.number -= 1  # this attempt never started
+                self._end_cancelled(job)
+            return False
+        t0 = time()
+        if job.first_started is None:
+            job.first_started = t0
+        name, emit = job.name, self.emit
+        write_log(job.path, f"{asctime(t0)} - {name} - INFO - Starting {name}.\n")
+        if job.others:
+            _tell_others(job.logger, name, INFO, f"Starting {name}.", t0)
+        if emit is not None:
+            emit(ev.TaskStarted(name, job.number, job.lane, t0))
+            job.capture = Capture(name, job.path, _output_emitter(emit, name))
+        else:
+            job.capture = Capture(name, job.path, None)
+        if job.timeout is not None:
+            self._add_deadline(t0 + job.timeout, aid)
+        return True
+
+    def settle(self, job: Job, value: Any, exc: BaseException | None) -> float:
+        """Record how an attempt ended: the task's result, its log lines, its events
+        and its dependants. Returns DONE, ABANDONED, or the delay before a retry."""
+        t1 = time()
+        if self.live.pop(job.id, None) is None:
+            return ABANDONED  # the driver took this attempt over (timeout or cancel)
+        node, name = job.node, job.name
+        if exc is None:
+            write_log(job.path, f"{asctime(t1)} - {name} - INFO - Finished {name}.\n")
+            if job.others:
+                _tell_others(job.logger, name, INFO, f"Finished {name}.", t1)
+            result = _success(value, job.number, job.first_started, t1, job.lane)  # type: ignore[arg-type]
+            self.results[node] = result
+            if self.emit is not None:
+                self.emit(ev.TaskFinished(name, result))
+            queue = self.queue
+            if queue.succeeded(node) and self.idle and len(queue.heap) > 1:
+                self._wake()
+            if next(self.done) == self.total:
+                self._end_run()
+            return DONE
+        _trim_traceback(exc)
+        task = job.task
+        retry_in = _retry_delay(task, job.number, exc)
+        if retry_in is not None and not self.cancelled:
+            self._log_retry(job, task, name, exc, retry_in, t1)
+            return retry_in
+        self._fail(job, task, name, exc, t1)
+        return DONE
 
     def _bind(
         self, binds: tuple[Any, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -420,18 +458,18 @@ class Run:
                 self.driver_cond.notify_all()
 
     def _log_retry(
-        self, att: Attempt, task: Any, name: str, exc: BaseException, delay: float, t: float
+        self, job: Job, task: Any, name: str, exc: BaseException, delay: float, t: float
     ) -> None:
         total = task.retries + 1
         message = (
-            f"Attempt {att.number} of {total} of {name} failed: "
+            f"Attempt {job.number} of {total} of {name} failed: "
             f"{type(exc).__name__}: {exc}. Retrying in {delay:g} s."
         )
         write_log(_log_path(task), format_line(name, "WARNING", message, t))
 
-    def _fail(self, att: Attempt, task: Any, name: str, exc: BaseException, t: float) -> None:
+    def _fail(self, job: Job, task: Any, name: str, exc: BaseException, t: float) -> None:
         """Log a failure as 1.x does, then record it and skip the descendants."""
-        node = att.node
+        node = job.node
         text, trace = format_record(name, ERROR, exc, exc, t)
         write_log(_log_path(task), text)
         logger = task.logger
@@ -442,10 +480,10 @@ class Run:
             None,
             exc,
             FAILED,
-            attempts=att.number,
-            started_at=att.first_started,
+            attempts=job.number,
+            started_at=job.first_started,
             finished_at=t,
-            worker=att.lane,
+            worker=job.lane,
             error=trace,
         )
         self._finish(node, result)
@@ -502,6 +540,7 @@ class _Upstream(Mapping[str, list[str]]):
 
 
 _new = object.__new__
+_CALL_CODE = call_captured.__code__
 
 
 def _success(value: Any, attempts: int, started: float, finished: float, lane: int) -> TaskResult:
@@ -560,7 +599,7 @@ def _log_path(task: Any) -> str:
 def _trim_traceback(exc: BaseException) -> None:
     """Start the traceback at the task's function, not in the engine."""
     tb = exc.__traceback__
-    if tb is not None and tb.tb_frame.f_code is Run._lane.__code__:
+    if tb is not None and tb.tb_frame.f_code is _CALL_CODE:
         exc.__traceback__ = tb.tb_next
 
 
