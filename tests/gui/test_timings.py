@@ -273,3 +273,23 @@ def test_gantt_survives_painting_for_seconds(qtbot):
     rect = chart.bar_rect("t0")
     pixel = image.pixelColor(int(rect.center().x()), int(rect.center().y()))
     assert pixel.name() == status_color("running").name()
+
+
+def test_status_keys_accept_the_engines_statuses():
+    from taskflow_core import TaskStatus
+
+    from taskflow_gui.status_style import STATUS_KEYS, status_key, status_label
+
+    assert [status_key(s) for s in TaskStatus] == [
+        "pending",
+        "running",
+        "succeeded",
+        "failed",
+        "skipped",
+        "cancelled",
+    ]
+    assert status_key("SUCCESS") == status_key("success") == "succeeded"
+    assert status_key(None) == "pending"
+    assert status_label(TaskStatus.CANCELLED) == "Cancelled"
+    colors = {status_color(k).name() for k in STATUS_KEYS}
+    assert len(colors) == len(STATUS_KEYS)  # six distinct colours
