@@ -10,7 +10,7 @@ a missing callable; it is only marked.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -67,11 +67,17 @@ class CallableChecker(QObject):
                 self._resolved.pop(spec, None)  # the call shape changed
         self._timer.start()
 
-    def resolve(self, parent: QWidget | None) -> int | None:
-        """Import (after asking) and check every callable; the number of problems, or None."""
+    def resolve(
+        self, parent: QWidget | None, *, ask_about: Sequence[str] | None = None
+    ) -> int | None:
+        """Import (after asking) and check every callable; the number of problems, or None.
+
+        `ask_about` narrows the question to these modules (a run asks only about
+        modules not imported yet, whose top-level code has not run); empty: no question.
+        """
         if self.workflow is None:
             return None
-        modules = modules_to_import(self.workflow)
+        modules = modules_to_import(self.workflow) if ask_about is None else list(ask_about)
         if not dialogs.confirm_import(parent, modules):
             return None
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

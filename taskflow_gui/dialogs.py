@@ -60,6 +60,32 @@ def ask_export_path(parent: QWidget | None, suggestion: str, kind: str) -> Path 
     return chosen if chosen.suffix.lower() == f".{kind}" else chosen.with_suffix(f".{kind}")
 
 
+def ask_report_path(parent: QWidget | None, suggestion: str, kind: str) -> Path | None:
+    """Where to export a comparison: its JSON report or a PNG of its charts."""
+    what, pattern = (
+        ("report", "JSON files (*.json)") if kind == "json" else ("charts", "PNG images (*.png)")
+    )
+    path, _ = QFileDialog.getSaveFileName(parent, f"Export comparison {what}", suggestion,
+                                          pattern)
+    if not path:
+        return None
+    chosen = Path(path)
+    return chosen if chosen.suffix.lower() == f".{kind}" else chosen.with_suffix(f".{kind}")
+
+
+def confirm_stop_run(parent: QWidget | None) -> bool:
+    """Closing while tasks run: the run is cancelled if the user goes on."""
+    answer = QMessageBox.question(
+        parent,
+        "Stop the run?",
+        "A run is still in progress. Closing TaskFlow cancels it: tasks that have not "
+        "finished are stopped and marked cancelled.\n\nCancel the run and close?",
+        Button.Yes | Button.No,
+        Button.No,
+    )
+    return answer == Button.Yes
+
+
 def confirm_import(parent: QWidget | None, modules: Sequence[str]) -> bool:
     """Ask before running project code: importing a module runs its top-level code."""
     if not modules:

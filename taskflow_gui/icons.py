@@ -240,6 +240,21 @@ def draw_compare(p: QPainter) -> None:
     p.drawRoundedRect(QRectF(13, 11, 5, 8), 1, 1)
 
 
+def draw_rerun(p: QPainter) -> None:
+    """A circular arrow around a small play mark: run again."""
+    p.setPen(_pen(GOOD, 1.9))
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawArc(QRectF(4, 4, 16, 16), 100 * 16, 290 * 16)
+    p.drawPolyline([QPointF(9.5, 1.8), QPointF(12.6, 4.2), QPointF(9.8, 7.0)])
+    tri = QPainterPath(QPointF(10, 9))
+    tri.lineTo(15.5, 12)
+    tri.lineTo(10, 15)
+    tri.closeSubpath()
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor("#3fa66b"))
+    p.drawPath(tri)
+
+
 _DRAWINGS: dict[str, Painter] = {
     "new": draw_new,
     "open": draw_open,
@@ -257,6 +272,7 @@ _DRAWINGS: dict[str, Painter] = {
     "run": draw_run,
     "stop": draw_stop,
     "compare": draw_compare,
+    "rerun": draw_rerun,
 }
 
 
