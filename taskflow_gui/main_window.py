@@ -7,7 +7,8 @@ workflow; swapping documents (New, Open, recovery) goes through `set_document`.
 
 Extension points for run-time features: `run_menu` and `run_toolbar` (add run
 actions there), `add_bottom_dock` (tabbed with Problems), `documentChanged`
-(the new `Document`), `scene` and `view`.
+(the new `Document`), `scene` and `view`. `runs` (a `RunFlow`) owns running:
+its actions, the Log, Timings and Compare docks and the run's statuses.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from taskflow_gui.document import Document
 from taskflow_gui.edit_actions import EditController
 from taskflow_gui.file_actions import FileController
 from taskflow_gui.quick_add import QuickAddPopup
+from taskflow_gui.run_flow import RunFlow
 
 SETTINGS_GROUP = "mainWindow"
 LAYOUT_VERSION = 1
@@ -106,6 +108,7 @@ class MainWindow(QMainWindow):
         self._build_toolbars()
         self._build_status_bar()
         self._connect()
+        self.runs = RunFlow(self)
 
         self.set_document(document or Document())
         self.resize(1400, 900)
@@ -371,6 +374,8 @@ class MainWindow(QMainWindow):
             ("Delete", "Delete"),
             ("Copy, paste, duplicate", "Ctrl+C, Ctrl+V, Ctrl+D"),
             ("Undo, redo", "Ctrl+Z, Ctrl+Shift+Z"),
+            ("Run, cancel", "F5, Shift+F5 or Esc"),
+            ("Re-run failed, compare", "Ctrl+F5, Ctrl+Shift+F5"),
         ]
         body = "".join(f"<tr><td><b>{what}</b>&nbsp;&nbsp;</td><td>{how}</td></tr>"
                        for what, how in rows)
@@ -421,9 +426,10 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.problems], [150], Qt.Orientation.Vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.files.maybe_close():
+        if not self.runs.confirm_close() or not self.files.maybe_close():
             event.ignore()
             return
+        self.runs.shutdown()
         if self._persist_layout:
             self.save_layout()
         self.document.close()

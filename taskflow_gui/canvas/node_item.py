@@ -74,7 +74,7 @@ _BADGE_METRICS = QFontMetricsF(BADGE_FONT)
 
 _TEXT_LEFT = 16.0
 _TEXT_RIGHT = 12.0
-_BADGE_MAX = 120.0
+_BADGE_MAX = 160.0  # room for "skipped: <upstream task>"
 
 
 def _strip_path() -> QPainterPath:

@@ -4,17 +4,23 @@ Fields are checked as the user types: an invalid value turns its field red
 with a message under it and never reaches the model. A valid value is sent
 as one undo command when editing finishes (Enter, or leaving the field).
 The dock re-reads the task whenever the model changes (undo included).
+
+After a run, a read-only "Last run" section shows the selected task's result
+(its repr, truncated) or its error (the traceback); the results come from
+whoever runs the workflow, through `set_result_lookup`.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import reprlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -45,6 +51,14 @@ from taskflow_gui.docks.arguments import (
     parse_json,
     with_param_value,
 )
+from taskflow_gui.status_style import (
+    CANCELLED,
+    FAILED,
+    SKIPPED,
+    SUCCEEDED,
+    status_color,
+    status_key,
+)
 
 INVALID_STYLE = """
 QLineEdit[invalid="true"], QComboBox[invalid="true"] {
@@ -53,6 +67,9 @@ QLineEdit[invalid="true"], QComboBox[invalid="true"] {
 QLabel#fieldError { color: #c62828; }
 QLabel#fieldHint { color: palette(placeholder-text); }
 """
+
+RESULT_MAX_CHARS = 2000
+"""A result's repr is cut here: the Inspector is for a glance, the log for the full story."""
 
 PASS_MODE_LABELS = {
     "none": "order only",
@@ -207,6 +224,7 @@ class InspectorDock(QDockWidget):
         self.spec: TaskSpec | None = None
         self.edge: tuple[str, TaskSpec] | None = None
         self._unsubscribe: Callable[[], None] = lambda: None
+        self._result_lookup: Callable[[str], Any] = lambda name: None
         self._refresh_timer = QTimer(self, singleShot=True, interval=0)
         self._refresh_timer.timeout.connect(self.refresh)
 
@@ -229,6 +247,16 @@ class InspectorDock(QDockWidget):
         self.push = push
         self._unsubscribe = workflow.subscribe(self._on_change)
         self.show_selection([], [])
+
+    def set_result_lookup(self, lookup: Callable[[str], Any]) -> None:
+        """Where "Last run" finds a task's `TaskResult` (by name; None when it has none)."""
+        self._result_lookup = lookup
+        self.refresh_result()
+
+    def refresh_result(self, name: str = "") -> None:
+        """Re-read the shown task's last result ("" or its name; other names are ignored)."""
+        if self.spec is not None and (not name or name == self.spec.name):
+            self._fill_result(self.spec)
 
     def show_selection(self, tasks: Sequence[TaskSpec], edges: Sequence[tuple[Any, Any]]) -> None:
         """Follow the canvas selection: one task, or one edge, or a hint."""
@@ -305,6 +333,7 @@ class InspectorDock(QDockWidget):
         self.signature.setMinimumWidth(60)
         form.addRow(self.signature)
         column.addWidget(task_box)
+        column.addWidget(self._build_result_box())
 
         self.args_box = QGroupBox("Arguments")
         self.args_form = QFormLayout(self.args_box)
@@ -362,6 +391,34 @@ class InspectorDock(QDockWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(page)
         return scroll
+
+    def _build_result_box(self) -> QGroupBox:
+        self.result_box = QGroupBox("Last run")
+        self.result_box.setObjectName("inspectorResult")
+        layout = QVBoxLayout(self.result_box)
+        self.result_status = QLabel(wordWrap=True)
+        self.result_status.setObjectName("resultStatus")
+        self.result_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result_text = QPlainTextEdit(readOnly=True)
+        self.result_text.setObjectName("resultText")
+        self.result_text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.result_text.setMaximumHeight(150)
+        layout.addWidget(self.result_status)
+        layout.addWidget(self.result_text)
+        self.result_box.hide()
+        return self.result_box
+
+    def _fill_result(self, spec: TaskSpec) -> None:
+        result = self._result_lookup(spec.name)
+        if result is None:
+            self.result_box.hide()
+            return
+        headline, body = describe_result(result)
+        color = status_color(getattr(result, "status", None)).darker(150).name()
+        self.result_status.setText(f"<span style='color:{color}'><b>{_escape(headline)}</b></span>")
+        self.result_text.setPlainText(body)
+        self.result_text.setVisible(bool(body))
+        self.result_box.show()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.notes and event.type() == QEvent.Type.FocusOut:
@@ -449,6 +506,7 @@ class InspectorDock(QDockWidget):
             box.blockSignals(False)
         if not self.notes.hasFocus():
             self.notes.setPlainText(spec.notes)
+        self._fill_result(spec)
 
     _args_layout: tuple[Any, ...] = ()
 
@@ -578,6 +636,47 @@ class InspectorDock(QDockWidget):
     def _edge_changed(self, mode: str, kwarg: str) -> None:
         if self.edge is not None:
             self._set_binding(self.edge[0], self.edge[1], mode, kwarg)
+
+
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxlevel = 4
+_SHORT_REPR.maxlist = _SHORT_REPR.maxtuple = _SHORT_REPR.maxset = 20
+_SHORT_REPR.maxdict = 20
+_SHORT_REPR.maxstring = 400
+_SHORT_REPR.maxother = 400
+
+
+def short_repr(value: Any, limit: int = RESULT_MAX_CHARS) -> str:
+    """`repr(value)`, shortened for display; never raises (it runs the task's own code)."""
+    try:
+        text = _SHORT_REPR.repr(value)
+    except Exception as exc:  # a broken __repr__ must not break the Inspector
+        text = f"<{type(value).__name__} object: repr() failed: {type(exc).__name__}>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe_result(result: Any) -> tuple[str, str]:
+    """(headline, body) of a task's last result: the value's repr, or the traceback."""
+    key = status_key(getattr(result, "status", None))
+    duration = getattr(result, "duration", None)
+    took = f" in {duration:.2f} s" if duration is not None else ""
+    attempts = int(getattr(result, "attempts", 0) or 0)
+    extra = f" (attempt {attempts})" if attempts > 1 else ""
+    if key == SUCCEEDED:
+        return f"Succeeded{took}{extra}", short_repr(getattr(result, "result", None))
+    if key == FAILED:
+        exc = getattr(result, "exception", None)
+        what = f": {type(exc).__name__}" if exc is not None else ""
+        after = f" after {duration:.2f} s" if duration is not None else ""
+        body = getattr(result, "error", None) or (repr(exc) if exc is not None else "")
+        return f"Failed{after}{what}{extra}", body.rstrip()
+    if key == SKIPPED:
+        upstream = getattr(result, "skipped_because", None)
+        why = f": {upstream} failed" if upstream else ": an upstream task failed"
+        return f"Skipped{why}", ""
+    if key == CANCELLED:
+        return "Cancelled", ""
+    return "Not finished", ""
 
 
 def _reference_error(text: str) -> str | None:
