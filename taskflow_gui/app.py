@@ -1,13 +1,18 @@
-"""`taskflow-gui [FILE] [--screenshot OUT.png] [--size WxH] [--quit]`: start the designer.
+"""`taskflow-gui [FILE] [--run MODE] [--screenshot OUT.png] [--size WxH] [--quit]`.
 
-`--screenshot` renders the window (after layout and fit-to-view) to a PNG and
-exits, which works without a display (``QT_QPA_PLATFORM=offscreen``); it is
-how README screenshots and smoke tests are made.
+Starts the designer. `--screenshot` renders the window (after layout and
+fit-to-view) to a PNG and exits, which works without a display
+(``QT_QPA_PLATFORM=offscreen``); it is how README screenshots and smoke tests
+are made. `--run sequential|parallel|compare` runs the opened workflow first
+(importing its modules without asking: the command line was the question);
+with `--quit` or `--screenshot` it waits for the end, and the exit status says
+whether every task succeeded (0), not (1), or the file could not be read (2).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,6 +23,7 @@ from PySide6.QtCore import (
     QMessageLogContext,
     QSaveFile,
     QSize,
+    QTimer,
     QtMsgType,
     qInstallMessageHandler,
 )
@@ -29,6 +35,8 @@ if TYPE_CHECKING:
 
 ORGANIZATION = "TaskFlow"
 APPLICATION = "TaskFlow Designer"
+RUN_CHOICES = ("sequential", "parallel", "compare")
+UNREADABLE_FILE = 2
 
 STYLE_SHEET = """
 QMainWindow::separator { background: #dde1e7; width: 1px; height: 1px; }
@@ -124,6 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--quit", action="store_true",
         help="exit after opening (errors go to stderr instead of dialogs)",
     )
+    parser.add_argument(
+        "--run", choices=RUN_CHOICES, metavar="MODE",
+        help="run FILE (sequential, parallel or compare) without asking before importing "
+             "its modules; with --quit or --screenshot, wait for the end and exit with 0 "
+             "when every task succeeded, 1 otherwise, 2 when FILE cannot be read",
+    )
     return parser
 
 
@@ -166,11 +180,58 @@ def _quiet_offscreen_noise() -> Callable[[], None]:
     return lambda: qInstallMessageHandler(previous)
 
 
+class _EngineOnly(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.name == "taskflow_core" or record.name.startswith("taskflow_core.")
+
+
+class _QuietHandler(logging.StreamHandler):
+    """The designer's root handler: the engine's own warnings only, on stderr."""
+
+
+def install_quiet_logging() -> logging.Handler:
+    """Keep task log records (a failed task's traceback) off stderr; idempotent.
+
+    Like processes 1.x, the engine hands a task's records to `logging.lastResort`
+    (stderr) when no handler is configured. In the designer they are in the Log
+    panel and the task's log file already, so a root handler that prints only the
+    engine's own warnings takes that place (as `taskflow run` does for a run).
+    """
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if isinstance(handler, _QuietHandler):
+            return handler
+    handler = _QuietHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.addFilter(_EngineOnly())
+    handler.setFormatter(logging.Formatter("taskflow-gui: %(levelname)s: %(message)s"))
+    root.addHandler(handler)
+    return handler
+
+
+def _run_and_wait(window: MainWindow, mode: str) -> int:
+    """Run the open workflow to its end; 0 when every task succeeded, else 1."""
+    app = QApplication.instance()
+    window.show()  # the run's panels lay themselves out for the picture
+    app.processEvents()
+    ok = window.runs.run_to_end(mode)
+    out = sys.stdout if ok else sys.stderr
+    if out is not None:
+        print(f"taskflow-gui: {window.runs.message}", file=out)
+    window.runs.arrange_for_picture()
+    app.processEvents()
+    return 0 if ok else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the designer; returns the exit status."""
-    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.run and args.file is None:
+        parser.error("--run needs a FILE to run")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     configure_application(app)
+    install_quiet_logging()
 
     from taskflow_gui.file_actions import print_error
     from taskflow_gui.main_window import MainWindow
@@ -191,7 +252,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if recovered:
             window.show_status(f"Recovered unsaved work; {args.file} was not opened.", 10000)
         elif not window.files.open_path(args.file, ask=False):
-            status = 1
+            status = UNREADABLE_FILE if args.run else 1
+        elif args.run and batch:
+            status = _run_and_wait(window, args.run)
+        elif args.run:
+            QTimer.singleShot(0, lambda: window.runs.start(args.run, ask=False))
     if args.screenshot is not None:
         try:
             save_screenshot(window, args.screenshot)
