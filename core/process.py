@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Any, Literal, Self
 
 from taskflow_core.errors import TaskNotFoundError
+from taskflow_core.gcfreeze import frozen_heap
 from taskflow_core.graph import Graph
 from taskflow_core.results import ProcessResult
 from taskflow_core.task import Task, TaskStatus
@@ -25,7 +26,8 @@ class Process:
 
     def __init__(self, tasks: list[Task]) -> None:
         try:
-            self._graph = Graph(tasks)
+            with frozen_heap():
+                self._graph = Graph(tasks)
         except BaseException:
             if isinstance(tasks, list):
                 _close_handlers(t for t in tasks if isinstance(t, Task))

@@ -43,6 +43,7 @@ from taskflow_core.capture import (
     reset_current,
     set_current,
 )
+from taskflow_core.gcfreeze import frozen_heap
 from taskflow_core.graph import Graph
 from taskflow_core.lanes import Lanes
 from taskflow_core.logfile import WRITER, asctime, format_line, format_record
@@ -139,7 +140,7 @@ class Run:
         self.deadlines: list[tuple[float, int]] = []
         self.ids = itertools.count()
         self.emit = _emitter(on_event)
-        self.lanes = Lanes(self.lane_loop)
+        self.lanes = Lanes()
         self.crash: BaseException | None = None
         self.root_others = False  # set when the run starts (see _reaches_others)
 
@@ -149,7 +150,7 @@ class Run:
         """Run every task; returns when all have ended (or soon after `cancel()`)."""
         graph, emit = self.graph, self.emit
         started = time()
-        with capturing():
+        with capturing(), frozen_heap():
             if emit is not None:
                 names = tuple(graph.names[i] for i in graph.order)
                 emit(ev.RunStarted(names, self.mode, self.max_workers, started))
@@ -158,7 +159,7 @@ class Run:
             self.root_others = has_other_handlers(logging.getLogger())
             try:
                 if not self.finished:
-                    self.lanes.start(self.lane_count)
+                    self.lanes.start(self.lane_loop, self.lane_count)
                     self._drive()
             except BaseException:
                 self.cancel()
@@ -221,10 +222,10 @@ class Run:
         if delay is not None and not self.cancelled:
             self._log_retry(job, task, name, exc, delay, now)
             # The lane's thread is stuck in the call: a new thread takes the lane over.
-            self.lanes.spawn(lane, (node, job.number + 1, job.first_started, delay))
+            self.lanes.spawn(self.lane_loop, lane, (node, job.number + 1, job.first_started, delay))
             return
         self._fail(job, task, name, exc, now)
-        self.lanes.spawn(lane)
+        self.lanes.spawn(self.lane_loop, lane)
 
     def _cancel_rest(self, grace: float) -> None:
         """After cancel(): give running tasks `grace` seconds, then close everything."""
@@ -465,13 +466,13 @@ class Run:
             f"Attempt {job.number} of {total} of {name} failed: "
             f"{type(exc).__name__}: {exc}. Retrying in {delay:g} s."
         )
-        write_log(_log_path(task), format_line(name, "WARNING", message, t))
+        write_log(job.path, format_line(name, "WARNING", message, t))
 
     def _fail(self, job: Job, task: Any, name: str, exc: BaseException, t: float) -> None:
         """Log a failure as 1.x does, then record it and skip the descendants."""
         node = job.node
         text, trace = format_record(name, ERROR, exc, exc, t)
-        write_log(_log_path(task), text)
+        write_log(job.path, text)
         logger = task.logger
         if isinstance(logger, logging.Logger):
             _tell_others(logger, name, ERROR, exc, t, exc)
