@@ -140,7 +140,7 @@ class Process:
 
 def _close_handlers(tasks: Any) -> None:
     for task in tasks:
-        logger = getattr(task, "logger", None)
+        logger = getattr(task, "_logger", None)  # only loggers that were made
         for handler in list(getattr(logger, "handlers", ())):
             handler.close()
             logger.removeHandler(handler)

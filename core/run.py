@@ -372,8 +372,11 @@ class Run:
         job.args, job.kwargs = args, kwargs
         job.path = _log_path(task)
         job.timeout = task.timeout
-        job.logger = logger = task.logger
-        job.others = _reaches_others(logger, self.root_others)
+        # With handlers outside the engine on the root logger, they see the engine's
+        # lines as in 1.x, through the task's logger; otherwise it need not exist.
+        logger = task.logger if self.root_others else getattr(task, "_logger", None)
+        job.logger = logger
+        job.others = logger is not None and _reaches_others(logger, self.root_others)
         return job
 
     def begin(self, job: Job) -> bool:

@@ -200,7 +200,8 @@ class Task:
     Attributes are plain and may be changed after construction; a `Process`
     reads them (and checks them again) when it is built. `logger` is the
     `logging.Logger` named after the task with a file handler on `log_path`,
-    as in 1.x; the handler opens its file only when something is written.
+    as in 1.x; it is made on first use and its handler opens the file only
+    when something is written.
     """
 
     kwargs: dict[str, Any]
@@ -231,7 +232,24 @@ class Task:
         self.retry_delay = retry_delay
         self.retry_on = retry_on
         self.validate()
-        self.logger = self._make_logger()
+        self._logger: logging.Logger | None = None
+        # The absolute path as of now, as 1.x's FileHandler had it: runs reuse it
+        # while `log_path` is unchanged, so a later chdir() does not move the log.
+        self._abs_log_path = (log_path, os.path.abspath(os.fspath(log_path)))
+
+    @property
+    def logger(self) -> logging.Logger:
+        """The `logging.Logger` named after the task, with a file handler on
+        `log_path` (as in 1.x). Made on first use: a run that nobody listens to
+        through logging does not need ten thousand loggers."""
+        logger = self._logger
+        if logger is None:
+            logger = self._logger = self._make_logger()
+        return logger
+
+    @logger.setter
+    def logger(self, value: logging.Logger) -> None:
+        self._logger = value
 
     def validate(self) -> None:
         """Check every attribute; raise TypeError/ValueError with the 1.x texts.
@@ -302,11 +320,7 @@ class Task:
             if isinstance(handler, TaskFileHandler):
                 handler.close()
             logger.removeHandler(handler)
-        handler = TaskFileHandler(self.log_path)
-        logger.addHandler(handler)
-        # The absolute path as of now, like the handler's: runs reuse it while
-        # `log_path` is unchanged, so a later chdir() does not move the log.
-        self._abs_log_path = (self.log_path, handler.baseFilename)
+        logger.addHandler(TaskFileHandler(self.log_path))
         return logger
 
     def get_dependencies_names(self) -> set[str]:

@@ -254,3 +254,29 @@ def test_dependency_results_and_logs_with_keyword_passing(tmp_path):
     r = Process(tasks).run()
     assert r.passed_tasks_results["use"].result == 6
     assert ("use", "INFO", "got {'rows': 3} {'rows': 3}") in entries(tmp_path / "u.log")
+
+
+def test_engine_lines_reach_the_programs_own_handlers_as_in_1x(tmp_path):
+    """A script with logging.basicConfig() saw "Starting x." on its console under
+    1.x (task loggers propagate); without handlers no task logger is even made."""
+    script = textwrap.dedent(
+        f"""
+        import logging, sys
+        from taskflow_core import Process, Task
+        quiet = [Task(f"quiet{{i}}", {str(tmp_path)!r} + f"/q{{i}}.log", int) for i in range(3)]
+        Process(quiet).run()
+        made = [n for n in ("quiet0", "quiet1", "quiet2") if n in logging.root.manager.loggerDict]
+        print("loggers made:", made)
+        logging.basicConfig(stream=sys.stdout, format="%(name)s|%(message)s")
+        Process([Task("loud", {str(tmp_path / "loud.log")!r}, int)]).run()
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "loggers made: []",
+        "loud|Starting loud.",
+        "loud|Finished loud.",
+    ]
