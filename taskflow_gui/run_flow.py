@@ -110,6 +110,7 @@ class RunFlow(QObject):
         self._result_document: Document | None = None
         self._sized_output = False
         self._selecting = False
+        self._workers = 1
         self._connect()
         self._update_actions()
 
@@ -248,21 +249,15 @@ class RunFlow(QObject):
         self._report = None
         self._result_document = self.window.document
         self._bring_output_forward()
-        workers = self.actions.workers
+        workers = self._workers = self.actions.workers
         if mode == "compare":
             self.controller.start_compare(process, max_workers=workers)
-            what = f"Comparing: sequential first, then parallel with {workers} workers…"
         elif mode == "parallel":
             self.controller.start(process, parallel=True, max_workers=workers,
                                   resume_from=resume_from)
-            what = f"Running in parallel with {workers} workers…"
         else:
             self.controller.start(process, parallel=False, max_workers=1,
                                   resume_from=resume_from)
-            what = "Running sequentially…"
-        if resume_from is not None:
-            what = "Re-running the failed tasks. " + what
-        self._say(what)
         self._tick.start()
         self._show_progress()
         self._update_actions()
@@ -301,9 +296,9 @@ class RunFlow(QObject):
         if c.is_cancelling:
             self._set_state_label(f"Cancelling… {seconds:.1f} s", CANCELLED)
             return
-        text = progress_text(self.mirror.done, self.mirror.total, phase=c.phase,
-                             comparing=c.mode == "compare")
-        self._set_state_label(f"{text} {seconds:.1f} s", "running")
+        done, total = self.mirror.done, self.mirror.total
+        text = progress_text(done, total, mode=c.mode, phase=c.phase, workers=self._workers)
+        self._set_state_label(f"▶ {done}/{total} done · {seconds:.1f} s", "running")
         if self.window.statusBar().currentMessage() != text:
             self.window.show_status(text, 0)
 
@@ -332,7 +327,9 @@ class RunFlow(QObject):
         else:
             ok = result is not None and not (result.failed_tasks or result.cancelled_tasks)
         self.last_ok = bool(ok and not self._error and not self._cancel_requested)
-        if self._error:
+        if self._result_document is not self.window.document:
+            message = "The previous project's run was cancelled when this one was opened."
+        elif self._error:
             message = self._error
         elif comparing and self._report is not None:
             message = self._report.sentence + "."
@@ -341,7 +338,10 @@ class RunFlow(QObject):
         else:
             message = summary_text(result, cancelled=self._cancel_requested)
         self._say(message)
-        self._show_outcome(result)
+        if self._result_document is not self.window.document:
+            self._set_state_label("", CANCELLED)
+        else:
+            self._show_outcome(result)
         self._update_actions()
         self.runFinished.emit(self.last_ok)
 
@@ -421,7 +421,7 @@ class RunFlow(QObject):
         if self.controller.is_running:
             self._cancel_requested = True
             self.controller.cancel()
-            self._say("The run was cancelled: another project was opened.")
+            self._say("Cancelling the run: another project was opened.")
         self.mirror.detach()
         self._update_actions()
 

@@ -107,12 +107,14 @@ def _mode_phrase(mode: str, workers: int) -> str:
     return "Sequential run" if mode == "sequential" else "Run"
 
 
-def progress_text(done: int, total: int, *, phase: str = "", comparing: bool = False) -> str:
-    """The status bar while tasks run: "Running: 3/7 tasks done…"."""
-    if comparing:
-        which = f"{phase} run" if phase else "starting"
-        return f"Comparing ({which}): {done}/{total} tasks done…"
-    return f"Running: {done}/{total} tasks done…"
+def progress_text(done: int, total: int, *, mode: str, phase: str = "", workers: int = 1) -> str:
+    """The status bar while tasks run: "Running in parallel (4 workers): 3/7 tasks done…"."""
+    noun = f"{workers} worker{'s' * (workers != 1)}"
+    if mode == "compare":
+        which = {"sequential": "sequential run", "parallel": f"parallel run, {noun}"}
+        return f"Comparing ({which.get(phase, 'starting')}): {done}/{total} tasks done…"
+    how = f"in parallel ({noun})" if mode == "parallel" else "sequentially"
+    return f"Running {how}: {done}/{total} tasks done…"
 
 
 def summary_text(result: Any, *, cancelled: bool = False) -> str:
