@@ -463,7 +463,7 @@ class RunFlow(QObject):
         dock: QDockWidget = self.timings_dock
         share = 0.42
         if self.compare_dock.view.report is not None and self.controller.mode == "compare":
-            dock, share = self.compare_dock, 0.56
+            dock, share = self.compare_dock, 0.58
         dock.show()
         dock.raise_()
         self.window.resizeDocks([dock], [int(self.window.height() * share)],
