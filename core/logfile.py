@@ -94,6 +94,8 @@ def format_record(
     record = logging.LogRecord(name, level, __file__, 0, message, None, exc_info)
     record.created = t
     record.msecs = int((t - int(t)) * 1000) + 0.0
+    # An exception raised in another process arrives with its traceback as text.
+    record.exc_text = getattr(exc, "__taskflow_traceback__", None)
     return _FORMATTER.format(record) + "\n", record.exc_text
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import Executor
 from types import TracebackType
 from typing import Any, Literal, Self
 
@@ -71,6 +72,8 @@ class Process:
         *,
         on_event: Callable[[Any], Any] | None = None,
         resume_from: ProcessResult | None = None,
+        executor: str | Executor = "threads",
+        dask_address: str | None = None,
     ) -> ProcessResult:
         """Run every task once and return the outcome; never raises for a task's failure.
 
@@ -78,6 +81,10 @@ class Process:
         sequential. `on_event` receives `taskflow_core.events` objects from
         worker threads. `resume_from` re-runs only the tasks that did not
         succeed in that earlier result and reuses the others' results.
+        `executor` is "threads" (this process), "processes" (worker processes
+        that a timeout or cancel() can stop), "dask" (the cluster at
+        `dask_address`, else a LocalCluster for the run) or any
+        `concurrent.futures.Executor`; see `taskflow_core.executors`.
         """
         from taskflow_core.run import Run
 
@@ -101,13 +108,18 @@ class Process:
                 for name, r in resume_from.results.items()
                 if r.status is TaskStatus.SUCCESS and name in self._graph.index
             }
-        run = Run(
-            self._graph,
-            lanes=max_workers if parallel else 1,
-            parallel=parallel,
-            on_event=on_event,
-            reuse=reuse,
-        )
+        options: dict[str, Any] = {
+            "lanes": max_workers if parallel else 1,
+            "parallel": parallel,
+            "on_event": on_event,
+            "reuse": reuse,
+        }
+        if executor == "threads":
+            run = Run(self._graph, **options)
+        else:
+            from taskflow_core.executors import make_run
+
+            run = make_run(self._graph, executor, dask_address, **options)
         with self._lock:
             if self._run is not None:
                 raise RuntimeError("This Process is already running; runs cannot overlap.")
