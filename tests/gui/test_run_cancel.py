@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from run_helpers import badge, open_project, press, wait_finished
 
+from taskflow_gui.commands import RenameTask
+
 pytest_plugins = ["app_support", "run_support"]
 
 Button = QMessageBox.StandardButton
@@ -104,3 +106,27 @@ def test_opening_another_project_cancels_the_run(
     # The new project's card of the same name is not painted by the old run.
     assert badge(window, "stuck") == ("", "")
     assert not window.runs.actions.rerun_failed.isEnabled()
+
+
+def test_editing_during_a_run_is_allowed_and_does_not_reach_the_run(
+    window, dialogs, qtbot, new_project, stop_runs, ui
+):
+    project = hanging(new_project)
+    open_project(window, project.save(), stop_runs)
+    start(window, dialogs, qtbot)
+
+    ui.click_card(window, "then")
+    ui.key(window, "Delete")  # a structural edit while "then" waits for "stuck"
+    assert "then" not in ui.names(window)
+    window.document.push(RenameTask(window.document.workflow, ui.task(window, "quick"), "fast"))
+    assert window.runs.is_running
+
+    window.runs.cancel()
+    wait_finished(qtbot, window, timeout=5000)
+    result = window.runs.controller.last_result
+    assert set(result.results) == {"stuck", "quick", "then"}  # the snapshot that ran
+    assert window.scene.item_for("then") is None
+    assert badge(window, "stuck")[0] == "cancelled"
+    ui.key(window, "Ctrl+Z")
+    ui.key(window, "Ctrl+Z")
+    assert sorted(ui.names(window)) == ["quick", "stuck", "then"]
