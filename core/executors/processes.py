@@ -43,9 +43,7 @@ class WorkerProcess:
 
     def __init__(self, ctx: Any) -> None:
         parent, child = ctx.Pipe(duplex=True)
-        self.process = ctx.Process(
-            target=serve, args=(child,), name="taskflow-worker", daemon=True
-        )
+        self.process = ctx.Process(target=serve, args=(child,), name="taskflow-worker", daemon=True)
         self.process.start()
         child.close()
         self.conn = parent
