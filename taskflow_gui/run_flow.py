@@ -224,7 +224,8 @@ class RunFlow(QObject):
             window.problems.raise_()
             count = len(problems)
             raise NotStarted(
-                f"Not started: {count} problem{'s' * (count != 1)} stop the workflow from "
+                f"Not started: {count} problem{'s' * (count != 1)} "
+                f"{'stop' if count != 1 else 'stops'} the workflow from "
                 f"running (first: {problems[0].task or 'workflow'}: {problems[0].message}). "
                 "See Problems."
             )
