@@ -126,7 +126,7 @@ class DaskBackend(Backend):
             n_workers=max(1, lanes),
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
             silence_logs=logging.WARNING,
         )
         self.client = Client(self.cluster, set_as_default=False)
