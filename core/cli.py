@@ -273,9 +273,7 @@ def _make_log_folders(workflow: Workflow) -> None:
             ) from None
 
 
-def _run(
-    process: Any, on_event: Callable[[Any], None], **run_options: Any
-) -> tuple[Any, bool]:
+def _run(process: Any, on_event: Callable[[Any], None], **run_options: Any) -> tuple[Any, bool]:
     """Run on a thread so Ctrl-C can cancel cleanly; returns (result or None, interrupted).
 
     The main thread waits on an Event rather than `Thread.join`: a join cut short
@@ -399,9 +397,7 @@ def print_summary(result: Any, out: TextIO) -> None:
         status = _status(task_result)
         counts[status] = counts.get(status, 0) + 1
         duration = getattr(task_result, "duration", None)
-        rows.append(
-            (name, status, _seconds(duration) if duration else "-", _detail(task_result))
-        )
+        rows.append((name, status, _seconds(duration) if duration else "-", _detail(task_result)))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     print(file=out)
     for i, row in enumerate(rows):

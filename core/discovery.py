@@ -131,9 +131,7 @@ def scan_file(path: Path | str, module: str) -> list[CallableInfo]:
     return infos
 
 
-def scan_project(
-    python_paths: Sequence[str], base_dir: Path | str | None
-) -> list[CallableInfo]:
+def scan_project(python_paths: Sequence[str], base_dir: Path | str | None) -> list[CallableInfo]:
     """Every public function of every module under the project's python paths (ast only).
 
     Walks each path (relative ones against `base_dir`) for ``*.py`` files whose
@@ -355,7 +353,8 @@ def _param_info(param: inspect.Parameter) -> ParamInfo:
     }[param.kind]
     default = None if param.default is inspect.Parameter.empty else repr(param.default)
     annotation = (
-        "" if param.annotation is inspect.Parameter.empty
+        ""
+        if param.annotation is inspect.Parameter.empty
         else inspect.formatannotation(param.annotation)
     )
     return ParamInfo(param.name, kind, default, annotation)

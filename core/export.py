@@ -81,7 +81,7 @@ def to_python(workflow: Workflow, *, script_dir: Path | str | None = None) -> st
     return "\n".join(out) + "\n"
 
 
-_MAIN = '''
+_MAIN = """
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())'''
+    sys.exit(main())"""
 
 
 def _imports(workflow: Workflow) -> tuple[list[str], dict[str, str]]:

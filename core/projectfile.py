@@ -220,9 +220,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _workflow(data: Any, base_dir: Path | str | None) -> Workflow:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise _Invalid(
-            "", f'this is not a TaskFlow project (it has no "format": "{FORMAT}" key).'
-        )
+        raise _Invalid("", f'this is not a TaskFlow project (it has no "format": "{FORMAT}" key).')
     if "version" not in data:
         raise _Invalid("version", "the file version is missing.")
     version = data["version"]
@@ -541,9 +539,7 @@ def _encode(value: Any, level: int, where: str, *, inline: bool = False) -> str:
         if isinstance(value, list | dict) and value and not inline and not _flat(value):
             pad = "  " * (level + 1)
             if isinstance(value, list):
-                items = [
-                    pad + _encode(v, level + 1, f"{where}[{i}]") for i, v in enumerate(value)
-                ]
+                items = [pad + _encode(v, level + 1, f"{where}[{i}]") for i, v in enumerate(value)]
                 return "[\n" + ",\n".join(items) + "\n" + "  " * level + "]"
             items = [
                 f"{pad}{_key(k)}: {_encode(v, level + 1, _join(where, k))}"
