@@ -320,7 +320,8 @@ class Task:
             if isinstance(handler, TaskFileHandler):
                 handler.close()
             logger.removeHandler(handler)
-        logger.addHandler(TaskFileHandler(self.log_path))
+        cached, absolute = self._abs_log_path
+        logger.addHandler(TaskFileHandler(absolute if cached is self.log_path else self.log_path))
         return logger
 
     def get_dependencies_names(self) -> set[str]:
