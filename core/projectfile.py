@@ -7,6 +7,7 @@ The format is plain JSON so a workflow can be reviewed and diffed in git::
       "version": 1,
       "name": "Seed example",
       "python_paths": ["."],
+      "executor": "threads",
       "tasks": [
         {
           "name": "calculate_metrics",
@@ -46,6 +47,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from taskflow_core.executors import EXECUTORS
 from taskflow_core.workflow import PASS_MODES, DependencySpec, TaskSpec, Workflow
 
 __all__ = [
@@ -67,7 +69,7 @@ VERSION = 1
 SUFFIX = ".taskflow.json"
 """The conventional file name ending."""
 
-TOP_KEYS = ("format", "version", "name", "python_paths", "tasks")
+TOP_KEYS = ("format", "version", "name", "python_paths", "executor", "dask_address", "tasks")
 TASK_KEYS = (
     "name",
     "callable",
@@ -237,6 +239,8 @@ def _workflow(data: Any, base_dir: Path | str | None) -> Workflow:
     _check_json_safe(data, "")
     name = _get(data, "name", "", _check_str, "Untitled")
     python_paths = _get(data, "python_paths", "", _check_paths, ["."])
+    executor = _get(data, "executor", "", _check_executor, "threads")
+    dask_address = _get(data, "dask_address", "", _check_str, "")
     if "tasks" not in data:
         raise _Invalid("tasks", "the list of tasks is missing.")
     tasks = data["tasks"]
@@ -245,7 +249,13 @@ def _workflow(data: Any, base_dir: Path | str | None) -> Workflow:
     specs = [_task(t, f"tasks[{i}]") for i, t in enumerate(tasks)]
     extra = {k: v for k, v in data.items() if k not in TOP_KEYS}
     return Workflow.from_specs(
-        specs, name, python_paths=python_paths, base_dir=base_dir, extra=extra
+        specs,
+        name,
+        python_paths=python_paths,
+        executor=executor,
+        dask_address=dask_address,
+        base_dir=base_dir,
+        extra=extra,
     )
 
 
@@ -314,6 +324,13 @@ def _check_paths(value: Any, path: str) -> list[str]:
     if not isinstance(value, list):
         raise _Invalid(path, f"expected a list of folders, not {_kind(value)}.")
     return [_check_path(v, f"{path}[{i}]") for i, v in enumerate(value)]
+
+
+def _check_executor(value: Any, path: str) -> str:
+    if value not in EXECUTORS:
+        names = ", ".join(f'"{e}"' for e in EXECUTORS)
+        raise _Invalid(path, f"expected one of {names}, not {_show(value)}.")
+    return value
 
 
 def _check_list(value: Any, path: str) -> list[Any]:
@@ -465,7 +482,10 @@ def _dumps(workflow: Workflow, python_paths: Sequence[str]) -> str:
         ("version", VERSION),
         ("name", workflow.name),
         ("python_paths", list(python_paths)),
+        ("executor", workflow.executor),
     ]
+    if workflow.dask_address:
+        top.append(("dask_address", workflow.dask_address))
     body = [f'  "{key}": {_encode(value, 1, key)}' for key, value in top]
     tasks = [_encode_task(spec, f"tasks[{i}]") for i, spec in enumerate(workflow.tasks)]
     if tasks:

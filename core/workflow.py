@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+from taskflow_core.executors import EXECUTORS
 
 PASS_MODES = ("none", "positional", "keyword")
 """How an upstream result reaches a task: order only, appended to args, or as a keyword."""
@@ -118,7 +119,7 @@ class Change:
 
     kind is one of: task_added, task_removed, task_renamed, task_changed
     (`field` says which), task_moved, dependency_added, dependency_removed,
-    dependency_changed, workflow_changed (name or python paths).
+    dependency_changed, workflow_changed (name, python paths or executor).
     For dependency changes `task` is the downstream task and `upstream` the other end.
     """
 
@@ -173,11 +174,15 @@ class Workflow:
         name: str = "Untitled",
         *,
         python_paths: Sequence[str] = (".",),
+        executor: str = "threads",
+        dask_address: str = "",
         base_dir: Path | str | None = None,
         extra: dict[str, Any] | None = None,
     ) -> None:
         self.name = name
         self.python_paths = list(python_paths)
+        self.executor = _checked_executor(executor)
+        self.dask_address = str(dask_address)
         self.base_dir = Path(base_dir) if base_dir is not None else None
         self.extra: dict[str, Any] = dict(extra or {})
         self._tasks: list[TaskSpec] = []
@@ -191,6 +196,8 @@ class Workflow:
         name: str = "Untitled",
         *,
         python_paths: Sequence[str] = (".",),
+        executor: str = "threads",
+        dask_address: str = "",
         base_dir: Path | str | None = None,
         extra: dict[str, Any] | None = None,
     ) -> Workflow:
@@ -200,7 +207,14 @@ class Workflow:
         dependencies or a cycle still opens, and `problems()` can point at what to
         repair; editing afterwards goes through the checked methods as usual.
         """
-        workflow = cls(name, python_paths=python_paths, base_dir=base_dir, extra=extra)
+        workflow = cls(
+            name,
+            python_paths=python_paths,
+            executor=executor,
+            dask_address=dask_address,
+            base_dir=base_dir,
+            extra=extra,
+        )
         workflow._tasks = list(specs)
         return workflow
 
@@ -473,13 +487,24 @@ class Workflow:
         self._notify(Change("dependency_changed", target, target.name, upstream=upstream))
 
     def set_properties(
-        self, *, name: str | None = None, python_paths: Sequence[str] | None = None
+        self,
+        *,
+        name: str | None = None,
+        python_paths: Sequence[str] | None = None,
+        executor: str | None = None,
+        dask_address: str | None = None,
     ) -> None:
-        """Change the workflow's own name or import paths."""
+        """Change the workflow's own settings: name, import paths, where it runs."""
+        if executor is not None:
+            executor = _checked_executor(executor)
         if name is not None:
             self.name = name
         if python_paths is not None:
             self.python_paths = [str(p) for p in python_paths]
+        if executor is not None:
+            self.executor = executor
+        if dask_address is not None:
+            self.dask_address = str(dask_address).strip()
         self._notify(Change("workflow_changed"))
 
     # -- checking and running ----------------------------------------------
@@ -706,6 +731,14 @@ def _checked_field(name: str, value: Any) -> Any:
             raise WorkflowError("notes must be text.")
         return value
     raise WorkflowError(f"Unknown task field: {name}")
+
+
+def _checked_executor(executor: object) -> str:
+    """`executor` when it names one of `EXECUTORS`; a ValueError saying which ones do otherwise."""
+    if executor not in EXECUTORS:
+        names = ", ".join(f'"{e}"' for e in EXECUTORS)
+        raise WorkflowError(f"the executor must be one of {names}, not {executor!r}.")
+    return str(executor)
 
 
 def _json_value(value: Any, what: str) -> Any:

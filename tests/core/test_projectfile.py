@@ -21,7 +21,7 @@ from taskflow_core.projectfile import (
     loads_project,
     save_project,
 )
-from taskflow_core.workflow import Change, DependencySpec, TaskSpec, Workflow
+from taskflow_core.workflow import Change, DependencySpec, TaskSpec, Workflow, WorkflowError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 
@@ -79,7 +79,7 @@ def fields(w: Workflow) -> list[Any]:
             [(d.task, d.pass_mode, d.kwarg, d.extra) for d in t.dependencies],
         )
         for t in w
-    ] + [w.name, w.python_paths, w.extra]
+    ] + [w.name, w.python_paths, w.executor, w.dask_address, w.extra]
 
 
 # -- round trips -----------------------------------------------------------------------------
@@ -114,7 +114,9 @@ def test_layout_is_fixed_and_readable() -> None:
     text = dumps_project(rich_workflow())
     assert text.endswith("}\n") and not text.endswith("\n\n")
     data = json.loads(text)
-    assert list(data) == ["format", "version", "name", "python_paths", "tasks", "zz_tool"]
+    assert list(data) == [
+        "format", "version", "name", "python_paths", "executor", "tasks", "zz_tool"
+    ]
     assert list(data["tasks"][0]) == [
         "name", "callable", "log_path", "args", "kwargs", "timeout", "retries",
         "retry_delay", "position", "notes", "dependencies", "color",
@@ -150,7 +152,9 @@ def test_unknown_keys_survive_at_every_level() -> None:
 def test_defaults_for_optional_keys() -> None:
     w = loads_project(json.dumps({"format": "taskflow", "version": 1, "tasks": [{"name": "a"}]}))
     a = w.task("a")
-    assert (w.name, w.python_paths) == ("Untitled", ["."])
+    assert (w.name, w.python_paths, w.executor, w.dask_address) == (
+        "Untitled", ["."], "threads", ""
+    )
     assert (a.callable, a.args, a.kwargs, a.log_path) == ("", [], {}, "logs/a.log")
     assert (a.timeout, a.retries, a.retry_delay, a.position, a.notes) == (
         None, 0, 0.0, (0.0, 0.0), ""
@@ -522,3 +526,32 @@ def test_loaded_specs_are_plain_model_objects() -> None:
     assert isinstance(b, TaskSpec) and isinstance(b.dependencies[0], DependencySpec)
     w.rename_task("a", "first")  # a loaded workflow is editable as usual
     assert b.dependencies[0].task == "first"
+
+
+# -- where runs execute -----------------------------------------------------------------------
+def test_executor_and_dask_address_round_trip(tmp_path: Path) -> None:
+    w = rich_workflow()
+    w.set_properties(executor="dask", dask_address=" tcp://10.0.0.5:8786 ")
+    text = dumps_project(w)
+    assert '  "executor": "dask",\n  "dask_address": "tcp://10.0.0.5:8786",\n' in text
+    again = loads_project(text, tmp_path)
+    assert (again.executor, again.dask_address) == ("dask", "tcp://10.0.0.5:8786")
+    again.set_properties(executor="processes", dask_address="")
+    assert '"dask_address"' not in dumps_project(again)  # written only when set
+    assert '  "executor": "processes",\n' in dumps_project(again)
+
+
+@pytest.mark.parametrize(("value", "words"), [("gpu", '"gpu"'), (3, "3"), (None, "null")])
+def test_a_bad_executor_is_located(value: object, words: str) -> None:
+    with pytest.raises(ProjectFileError) as info:
+        loads_project(json.dumps(minimal(executor=value)), source="bad.taskflow.json")
+    assert info.value.json_path == "executor"
+    assert 'expected one of "threads", "processes", "dask"' in info.value.message
+    assert words in info.value.message
+
+
+def test_the_model_refuses_an_unknown_executor() -> None:
+    w = rich_workflow()
+    with pytest.raises(WorkflowError, match='one of "threads", "processes", "dask"'):
+        w.set_properties(name="renamed", executor="cluster")
+    assert (w.name, w.executor) == ("Rich é ✓", "threads")  # nothing half-applied
