@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import json
 import logging
 import sys
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from taskflow_core.executors import EXECUTORS
 from taskflow_core.projectfile import ProjectFileError, load_project, write_atomic
 from taskflow_core.workflow import Problem, Workflow, WorkflowError
 
@@ -38,6 +40,8 @@ examples:
   taskflow run pipeline.taskflow.json --parallel --workers 8 --json report.json
   taskflow run pipeline.taskflow.json --sequential
   taskflow compare pipeline.taskflow.json --workers 4
+  taskflow run pipeline.taskflow.json --executor processes   # CPU-bound tasks
+  taskflow run pipeline.taskflow.json --dask-address tcp://scheduler:8786
   taskflow export pipeline.taskflow.json --format python -o pipeline.py
   taskflow export pipeline.taskflow.json --format dot | dot -Tsvg > pipeline.svg
   taskflow export pipeline.taskflow.json --format mermaid
@@ -126,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="on worker threads (the default for 10 tasks or more)",
     )
     _add_workers(p)
+    _add_executor(p)
     p.add_argument("--json", metavar="REPORT", help="write the run's full report as JSON")
     _add_verbosity(p)
     p.set_defaults(handler=cmd_run)
@@ -137,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
         "taskflow compare pipeline.taskflow.json --workers 4 --json compare.json",
     )
     _add_workers(p)
+    _add_executor(p)
     p.add_argument("--json", metavar="OUT", help="write the comparison (and both runs) as JSON")
     _add_verbosity(p)
     p.set_defaults(handler=cmd_compare)
@@ -172,8 +178,49 @@ def _add_workers(p: argparse.ArgumentParser) -> None:
         type=_positive_int,
         default=4,
         metavar="N",
-        help="parallel worker threads (default: 4)",
+        help="parallel workers: threads, worker processes or Dask tasks at once (default: 4)",
     )
+
+
+def _add_executor(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        help="where tasks run: threads in this process (I/O-bound work), worker processes "
+        "(CPU-bound Python; a timed-out task is really stopped) or a Dask cluster "
+        '(default: the project\'s "executor", else threads)',
+    )
+    p.add_argument(
+        "--dask-address",
+        metavar="ADDR",
+        help="the scheduler of an existing Dask cluster, e.g. tcp://host:8786 (implies "
+        "--executor dask; without it a dask run starts a local cluster of its own)",
+    )
+
+
+def _executor_options(options: argparse.Namespace, workflow: Workflow) -> dict[str, Any]:
+    """The `executor=` and `dask_address=` run arguments: the command line over the project."""
+    address = options.dask_address
+    executor = options.executor or ("dask" if address else workflow.executor)
+    if address and executor != "dask":
+        raise CliError(f"--dask-address needs --executor dask, not {executor}.", UNREADABLE)
+    if executor == "dask":
+        address = address or workflow.dask_address or None
+        if importlib.util.find_spec("distributed") is None:
+            raise CliError(
+                'the dask executor needs Dask: pip install "taskflow-gui[dask]".', UNREADABLE
+            )
+        return {"executor": executor, "dask_address": address}
+    return {"executor": executor}
+
+
+def _on(run_options: dict[str, Any]) -> str:
+    """" on processes" / " on dask at ADDR" for headings; empty for threads."""
+    executor = run_options.get("executor", "threads")
+    if executor == "threads":
+        return ""
+    address = run_options.get("dask_address")
+    return f" on {executor}" + (f" at {address}" if address else "")
 
 
 def _add_verbosity(p: argparse.ArgumentParser) -> None:
@@ -234,9 +281,14 @@ def cmd_run(options: argparse.Namespace) -> int:
     else:
         parallel, workers = (True if options.parallel else None), options.workers
     out = sys.stdout
+    where = _executor_options(options, workflow)
     with _build_process(workflow) as process:
         progress = Progress(len(workflow), out, quiet=options.quiet, verbose=options.verbose)
-        result, interrupted = _run(process, progress, parallel=parallel, max_workers=workers)
+        if where["executor"] != "threads" and not options.quiet:
+            print(f"Running{_on(where)}", file=out, flush=True)
+        result, interrupted = _run(
+            process, progress, parallel=parallel, max_workers=workers, **where
+        )
     if result is None:
         return INTERRUPTED
     print_summary(result, out)
@@ -302,8 +354,13 @@ def _run(process: Any, on_event: Callable[[Any], None], **run_options: Any) -> t
             _error("interrupted: cancelling the run ...")
             process.cancel()
             done.wait(5.0)
-    if "error" in box:
-        raise box["error"]
+    error = box.get("error")
+    if isinstance(error, ValueError | OSError | RuntimeError):
+        # Refused before any task ran: a callable that cannot go to another
+        # process, a Dask scheduler that cannot be reached, a missing package.
+        raise CliError(f"the workflow cannot run: {error}") from None
+    if error is not None:
+        raise error
     return box.get("result"), interrupted
 
 
@@ -460,14 +517,17 @@ def cmd_compare(options: argparse.Namespace) -> int:
     workflow = load_project(options.file)
     out = sys.stdout
     workers = options.workers
+    where = _executor_options(options, workflow)
     with _build_process(workflow) as process:
         progress = Progress(len(workflow), out, quiet=options.quiet, verbose=options.verbose)
-        print("Sequential run", file=out, flush=True)
-        sequential, interrupted = _run(process, progress, parallel=False, max_workers=1)
+        print(f"Sequential run{_on(where)}", file=out, flush=True)
+        sequential, interrupted = _run(process, progress, parallel=False, max_workers=1, **where)
         if interrupted or sequential is None:
             return INTERRUPTED
-        print(f"\nParallel run ({workers} workers)", file=out, flush=True)
-        parallel, interrupted = _run(process, progress, parallel=True, max_workers=workers)
+        print(f"\nParallel run ({workers} workers{_on(where)})", file=out, flush=True)
+        parallel, interrupted = _run(
+            process, progress, parallel=True, max_workers=workers, **where
+        )
         if interrupted or parallel is None:
             return INTERRUPTED
     report = compare_results(sequential, parallel, workers)

@@ -203,3 +203,21 @@ def test_exported_fanout_script_gives_the_same_sum(tmp_path: Path, isolated: Non
     assert run.returncode == 0, run.stderr
     assert f"combine: SUCCESS {expected!r}" in run.stdout
     assert expected == sum(range(48 * 1000))
+
+
+def test_exported_script_runs_on_the_project_executor(tmp_path: Path, isolated: None) -> None:
+    project = copy_example(tmp_path, "fanout_50", "fanout_tasks", scale=0.0)
+    workflow = load_project(project)
+    workflow.set_properties(executor="processes")
+    text = to_python(workflow, script_dir=tmp_path)
+    assert "EXECUTOR = 'processes'\nDASK_ADDRESS = None\n" in text
+    script = tmp_path / "fanout.py"
+    script.write_text(text)
+    run = subprocess.run(
+        [sys.executable, str(script), "--workers", "2"],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stderr
+    assert f"combine: SUCCESS {sum(range(48 * 1000))!r}" in run.stdout
+    log = (project.parent / "logs" / "fanout.log").read_text()
+    assert "chunk 0: 499500" in log  # lines printed in the worker processes reach the file
