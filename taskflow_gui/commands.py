@@ -343,6 +343,23 @@ class SetPythonPaths(ModelCommand):
         self.workflow.set_properties(python_paths=self.old)
 
 
+class SetExecutor(ModelCommand):
+    """Choose where the project's runs execute (saved in the project file)."""
+
+    def __init__(self, workflow: Workflow, executor: str, dask_address: str | None = None) -> None:
+        address = workflow.dask_address if dask_address is None else dask_address.strip()
+        text = "Set Dask scheduler" if address != workflow.dask_address else f"Run on {executor}"
+        super().__init__(workflow, text)
+        self.old = (workflow.executor, workflow.dask_address)
+        self.new = (executor, address)
+
+    def apply(self) -> None:
+        self.workflow.set_properties(executor=self.new[0], dask_address=self.new[1])
+
+    def revert(self) -> None:
+        self.workflow.set_properties(executor=self.old[0], dask_address=self.old[1])
+
+
 def _count(specs: Sequence[TaskSpec], verb: str) -> str:
     return f"{verb} {specs[0].name}" if len(specs) == 1 else f"{verb} {len(specs)} tasks"
 

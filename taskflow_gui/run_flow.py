@@ -33,6 +33,7 @@ from taskflow_gui import dialogs
 from taskflow_gui.compare import CompareDock
 from taskflow_gui.docks.log import LogDock
 from taskflow_gui.docks.timings import TimingsDock
+from taskflow_gui.executor_choice import ExecutorChoice
 from taskflow_gui.run_actions import RunActions
 from taskflow_gui.run_status import (
     RunStatusMirror,
@@ -79,6 +80,7 @@ class RunFlow(QObject):
         self.controller = RunController(self)
         self.actions = RunActions(self)
         self.actions.install(window.run_menu, window.run_toolbar)
+        self.executor = ExecutorChoice(window, self.actions, window.run_menu)
 
         self.log_dock = LogDock(window)
         self.timings_dock = TimingsDock(window)
@@ -251,14 +253,16 @@ class RunFlow(QObject):
         self._result_document = self.window.document
         self._bring_output_forward()
         workers = self._workers = self.actions.workers
+        workflow = self.window.document.workflow
+        where = {"executor": workflow.executor, "dask_address": workflow.dask_address or None}
         if mode == "compare":
-            self.controller.start_compare(process, max_workers=workers)
+            self.controller.start_compare(process, max_workers=workers, **where)
         elif mode == "parallel":
             self.controller.start(process, parallel=True, max_workers=workers,
-                                  resume_from=resume_from)
+                                  resume_from=resume_from, **where)
         else:
             self.controller.start(process, parallel=False, max_workers=1,
-                                  resume_from=resume_from)
+                                  resume_from=resume_from, **where)
         self._tick.start()
         self._show_progress()
         self._update_actions()

@@ -301,9 +301,12 @@ class RunController(QObject):
         parallel: bool | None,
         max_workers: int = 4,
         resume_from: Any = None,
+        executor: str = "threads",
+        dask_address: str | None = None,
     ) -> None:
         """Start ``process.run(...)`` in the background; returns at once."""
         kwargs: dict[str, Any] = {"parallel": parallel, "max_workers": max_workers}
+        kwargs.update(_where(executor, dask_address))
         if resume_from is not None:
             kwargs["resume_from"] = resume_from
         if parallel is None:
@@ -312,11 +315,19 @@ class RunController(QObject):
             mode = "parallel" if parallel and max_workers > 1 else "sequential"
         self._launch(process, [_Phase(mode, kwargs)], mode, compare=False)
 
-    def start_compare(self, process: Any, *, max_workers: int = 4) -> None:
+    def start_compare(
+        self,
+        process: Any,
+        *,
+        max_workers: int = 4,
+        executor: str = "threads",
+        dask_address: str | None = None,
+    ) -> None:
         """Run ``process`` sequentially, then in parallel; ``compare_finished`` gets both."""
+        where = _where(executor, dask_address)
         phases = [
-            _Phase("sequential", {"parallel": False, "max_workers": 1}),
-            _Phase("parallel", {"parallel": True, "max_workers": max_workers}),
+            _Phase("sequential", {"parallel": False, "max_workers": 1, **where}),
+            _Phase("parallel", {"parallel": True, "max_workers": max_workers, **where}),
         ]
         self._launch(process, phases, "compare", compare=True)
 
@@ -403,3 +414,10 @@ class RunController(QObject):
             self.compare_finished.emit(results[0], results[1])
         self.running_changed.emit(False)
         self.finished.emit(results[-1] if results else None)
+
+
+def _where(executor: str, dask_address: str | None) -> dict[str, Any]:
+    """The executor arguments of ``process.run``; none for threads, the engine's default."""
+    if executor == "threads":
+        return {}
+    return {"executor": executor, "dask_address": dask_address or None}
