@@ -13,7 +13,7 @@ from typing import Any
 from taskflow_core.capture import call_captured
 from taskflow_core.executors.processes import POLL, ProcessPool
 from taskflow_core.executors.remote import Backend
-from taskflow_core.executors.worker import run_attempt
+from taskflow_core.executors.worker import run_attempt, warm_up
 from taskflow_core.run import Job
 
 __all__ = ["DaskBackend", "ExecutorBackend", "ProcessBackend", "import_paths"]
@@ -119,6 +119,7 @@ class DaskBackend(Backend):
         self.paths = import_paths()
         if self.address:
             self.client = Client(self.address, timeout=10, set_as_default=False)
+            self.client.run(warm_up, self.paths)
             return
         import logging
 
@@ -130,6 +131,7 @@ class DaskBackend(Backend):
             silence_logs=logging.WARNING,
         )
         self.client = Client(self.cluster, set_as_default=False)
+        self.client.run(warm_up, self.paths)
 
     def call(self, lane: int, job: Job, blob: bytes, abandoned: Callable[[], bool]) -> bytes | None:
         client = self.client
