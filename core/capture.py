@@ -42,7 +42,6 @@ WARNING = logging.WARNING
 
 _current: ContextVar[Capture | None] = ContextVar("taskflow_core_capture", default=None)
 current = _current.get
-_partial_lock = threading.Lock()
 set_current = _current.set
 reset_current = _current.reset
 
@@ -55,7 +54,7 @@ class Capture:
     write to its file but no longer reaches the run's listeners.
     """
 
-    __slots__ = ("emit", "err", "name", "out", "path")
+    __slots__ = ("emit", "err", "lock", "name", "out", "path")
 
     def __init__(
         self,
@@ -68,10 +67,14 @@ class Capture:
         self.emit = emit
         self.out = ""  # unfinished printed line on stdout
         self.err = ""  # and on stderr
+        # Guards out/err, which a task's own threads may share. One lock per capture:
+        # a lock shared by all tasks made parallel printers queue for each other
+        # (8 tasks printing: 2.4 s instead of 0.5 s, mostly in futex calls).
+        self.lock = threading.Lock()
 
     def stream(self, level: int, text: str) -> None:
         """Text written to stdout (INFO) or stderr (WARNING): whole lines become entries."""
-        with _partial_lock:  # a task's own threads may share its capture
+        with self.lock:
             if level == INFO:
                 text = self.out + text
                 if "\n" not in text:
@@ -108,7 +111,7 @@ class Capture:
         """Turn unfinished printed lines into entries; called when the attempt returns."""
         if not (self.out or self.err):
             return
-        with _partial_lock:
+        with self.lock:
             out, err, self.out, self.err = self.out, self.err, "", ""
         if out:
             self._lines(INFO, [out])
@@ -231,6 +234,9 @@ class _LevelGate(logging.Filter):
 class _Installed:
     def __init__(self) -> None:
         self.count = 0
+        # Guards out/err, which a task's own threads may share. One lock per capture:
+        # a lock shared by all tasks made parallel printers queue for each other
+        # (8 tasks printing: 2.4 s instead of 0.5 s, mostly in futex calls).
         self.lock = threading.Lock()
         self.handler = _RootCapture()
         self.stdout: _StreamRouter | None = None
