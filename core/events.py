@@ -7,8 +7,8 @@ as queued signals without touching the engine.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import FrozenInstanceError, dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from taskflow_core.results import ProcessResult
@@ -37,19 +37,59 @@ class TaskStarted:
     time: float
 
 
-@dataclass(frozen=True, slots=True)
-class TaskOutput:
+class TaskOutput(NamedTuple):
     """One entry appended to the task's log: a printed line or a log record.
 
     `line` is the text as written to the log file, without the final newline
     (a record with a traceback spans several lines); `level` is the logging
     level number (stdout counts as INFO, stderr as WARNING).
+
+    A run sends one per line, so this one is a tuple rather than a frozen
+    dataclass: the engine makes it with ``tuple.__new__`` (about 75 ns instead of
+    the dataclass's 480 ns). It still behaves like the other events: read-only,
+    equal only to another `TaskOutput` with the same values, and usable with
+    `dataclasses.fields`, `asdict` and `replace`.
     """
 
     task: str
     line: str
     level: int
     time: float
+
+    # Like a dataclass: never equal to a plain tuple (which would otherwise
+    # answer for it), NotImplemented for other types (so `mock.ANY` works).
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return tuple.__eq__(self, other)  # type: ignore[operator]
+        return False if isinstance(other, tuple) else NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return tuple.__ne__(self, other)  # type: ignore[operator]
+        return True if isinstance(other, tuple) else NotImplemented
+
+    __hash__ = tuple.__hash__
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+@dataclass(frozen=True)
+class _TaskOutputFields:
+    task: str
+    line: str
+    level: int
+    time: float
+
+
+# What made TaskOutput a dataclass for `dataclasses.fields`, `asdict`, `astuple`
+# and `replace`, which code written for the other events may call on it too.
+TaskOutput.__dataclass_fields__ = _TaskOutputFields.__dataclass_fields__  # type: ignore[attr-defined]
+TaskOutput.__dataclass_params__ = _TaskOutputFields.__dataclass_params__  # type: ignore[attr-defined]
+del _TaskOutputFields
 
 
 @dataclass(frozen=True, slots=True)

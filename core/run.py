@@ -139,7 +139,8 @@ class Run:
         self.live: dict[int, Job] = {}
         self.deadlines: list[tuple[float, int]] = []
         self.ids = itertools.count()
-        self.emit = _emitter(on_event)
+        self.listener = _Listener(on_event) if on_event is not None else None
+        self.emit = self.listener.emitter() if self.listener is not None else None
         self.lanes = Lanes()
         self.crash: BaseException | None = None
         self.root_others = False  # set when the run starts (see _reaches_others)
@@ -399,9 +400,10 @@ class Run:
         write_log(job.path, f"{asctime(t0)} - {name} - INFO - Starting {name}.\n")
         if job.others:
             _tell_others(job.logger, name, INFO, f"Starting {name}.", t0)
-        if emit is not None:
+        listener = self.listener
+        if emit is not None and listener is not None:
             emit(ev.TaskStarted(name, job.number, job.lane, t0))
-            job.capture = Capture(name, job.path, _output_emitter(emit, name))
+            job.capture = Capture(name, job.path, listener.output_emitter(name))
         else:
             job.capture = Capture(name, job.path, None)
         if job.timeout is not None:
@@ -642,40 +644,67 @@ def _report_once(key: str, message: str) -> None:
     dispatch_to_others(_engine_logger, record)
 
 
-def _emitter(on_event: Callable[[Any], Any] | None) -> Callable[[Any], None] | None:
-    """Wrap a listener: its own output is not a task's, and its errors never stop the run."""
-    if on_event is None:
-        return None
-    failed = []
+class _Listener:
+    """The run's `on_event`: its own output is not a task's, and its errors never stop
+    the run (the first one is reported, later ones are ignored)."""
 
-    def emit(event: Any) -> None:
-        token = set_current(None)
-        try:
-            on_event(event)
-        except Exception:
-            if not failed:
-                failed.append(True)
-                record = _engine_logger.makeRecord(
-                    _engine_logger.name,
-                    ERROR,
-                    __file__,
-                    0,
-                    f"on_event listener {on_event!r} raised; later errors from it are ignored",
-                    (),
-                    sys.exc_info(),
-                )
-                dispatch_to_others(_engine_logger, record)
-        finally:
-            reset_current(token)
+    __slots__ = ("failed", "on_event")
 
-    return emit
+    def __init__(self, on_event: Callable[[Any], Any]) -> None:
+        self.on_event = on_event
+        self.failed = False
 
+    def report(self) -> None:
+        """Called in an `except` block: log the listener's first error."""
+        if self.failed:
+            return
+        self.failed = True
+        record = _engine_logger.makeRecord(
+            _engine_logger.name,
+            ERROR,
+            __file__,
+            0,
+            f"on_event listener {self.on_event!r} raised; later errors from it are ignored",
+            (),
+            sys.exc_info(),
+        )
+        dispatch_to_others(_engine_logger, record)
 
-def _output_emitter(emit: Callable[[Any], None], name: str) -> Callable[[str, int, float], None]:
-    def output(text: str, level: int, t: float) -> None:
-        emit(ev.TaskOutput(name, text, level, t))
+    def emitter(self) -> Callable[[Any], None]:
+        """A function that sends one event."""
+        on_event, report = self.on_event, self.report
 
-    return output
+        def emit(event: Any) -> None:
+            token = set_current(None)
+            try:
+                on_event(event)
+            except Exception:
+                report()
+            finally:
+                reset_current(token)
+
+        return emit
+
+    def output_emitter(self, name: str) -> Callable[[str, int, float], None]:
+        """The `Capture.emit` of an attempt of `name`: one `TaskOutput` per log entry.
+
+        It runs for every printed line, so it does `emit`'s work itself instead of
+        calling it, and makes the event with `tuple.__new__`, without a Python frame
+        (600 ns per line with a frozen dataclass and `emit`, 200 ns like this).
+        """
+        on_event, report = self.on_event, self.report
+        new, task_output = tuple.__new__, ev.TaskOutput
+
+        def output(text: str, level: int, t: float) -> None:
+            token = set_current(None)
+            try:
+                on_event(new(task_output, (name, text, level, t)))
+            except Exception:
+                report()
+            finally:
+                reset_current(token)
+
+        return output
 
 
 WRITER.on_error = _report_write_error

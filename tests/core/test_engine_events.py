@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import pickle
 
 import pytest
 from engine_support import Recorder
@@ -84,6 +85,44 @@ def test_events_are_frozen_dataclasses():
     with pytest.raises(dataclasses.FrozenInstanceError):
         e.task = "y"  # type: ignore[misc]
     assert events.describe(e) == "x: attempt 1 started on worker 0"
+
+
+def test_task_output_behaves_like_the_other_events():
+    """TaskOutput is a tuple (cheap to make per line) but reads like a frozen dataclass."""
+    e = events.TaskOutput("t", "a line", logging.INFO, 1.5)
+    assert (e.task, e.line, e.level, e.time) == ("t", "a line", logging.INFO, 1.5)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        e.line = "other"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        e.extra = 1  # type: ignore[attr-defined]
+    assert e == events.TaskOutput("t", "a line", logging.INFO, 1.5)
+    assert hash(e) == hash(events.TaskOutput("t", "a line", logging.INFO, 1.5))
+    assert e != events.TaskOutput("t", "a line", logging.INFO, 2.5)
+    plain = ("t", "a line", logging.INFO, 1.5)
+    assert e != plain
+    assert not plain == e  # noqa: SIM201 - the tuple asks TaskOutput first
+    assert repr(e) == "TaskOutput(task='t', line='a line', level=20, time=1.5)"
+    assert dataclasses.asdict(e) == {"task": "t", "line": "a line", "level": 20, "time": 1.5}
+    assert dataclasses.replace(e, line="b") == events.TaskOutput("t", "b", logging.INFO, 1.5)
+    assert pickle.loads(pickle.dumps(e)) == e
+    # How the engine makes them, without calling the class:
+    assert tuple.__new__(events.TaskOutput, ("t", "a line", logging.INFO, 1.5)) == e
+    assert events.describe(e) == "t: a line"
+
+
+def test_a_run_sends_task_outputs_in_order_per_task(tmp_path):
+    def count(n: int) -> None:
+        for i in range(n):
+            print(f"line {i}")
+
+    rec = Recorder()
+    tasks = [Task(f"t{k}", str(tmp_path / f"t{k}.log"), count, args=(300,)) for k in range(3)]
+    Process(tasks).run(parallel=True, max_workers=3, on_event=rec)
+    for k in range(3):
+        out = [e for e in rec.of(events.TaskOutput) if e.task == f"t{k}"]
+        assert all(type(e) is events.TaskOutput for e in out)
+        assert [e.line.rsplit(" - ", 1)[1] for e in out] == [f"line {i}" for i in range(300)]
+        assert all(e.level == logging.INFO and isinstance(e.time, float) for e in out)
 
 
 def test_a_listener_that_raises_does_not_break_the_run(tmp_path, caplog):
