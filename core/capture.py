@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from time import time
 from typing import Any
 
-from taskflow_core.logfile import FORMAT, format_line, write
+from taskflow_core.logfile import FORMAT, asctime, format_line, write
 
 __all__ = [
     "Capture",
@@ -39,6 +39,8 @@ __all__ = [
 
 INFO = logging.INFO
 WARNING = logging.WARNING
+# logging.addLevelName() updates this very dict, so a renamed level shows at once.
+_level_names: dict[int, str] = logging._levelToName
 
 _current: ContextVar[Capture | None] = ContextVar("taskflow_core_capture", default=None)
 current = _current.get
@@ -74,6 +76,14 @@ class Capture:
 
     def stream(self, level: int, text: str) -> None:
         """Text written to stdout (INFO) or stderr (WARNING): whole lines become entries."""
+        if text == "\n":  # how print() ends a line: the pending text is the entry
+            with self.lock:
+                if level == INFO:
+                    line, self.out = self.out, ""
+                else:
+                    line, self.err = self.err, ""
+            self._lines(level, [line])
+            return
         with self.lock:
             if level == INFO:
                 text = self.out + text
@@ -90,9 +100,17 @@ class Capture:
         self._lines(level, lines)
 
     def _lines(self, level: int, lines: list[str]) -> None:
+        """Whole lines, the entries (a subclass may keep them elsewhere)."""
         now = time()
+        levelname = _level_names.get(level) or logging.getLevelName(level)
+        if len(lines) == 1:  # nearly always: this runs for every print()
+            entry = f"{asctime(now)} - {self.name} - {levelname} - {lines[0]}\n"  # format_line
+            write(self.path, entry)
+            emit = self.emit
+            if emit is not None:
+                emit(entry[:-1], level, now)
+            return
         name = self.name
-        levelname = logging.getLevelName(level)
         entries = [format_line(name, levelname, line, now) for line in lines]
         write(self.path, "".join(entries))
         emit = self.emit
