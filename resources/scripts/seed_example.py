@@ -6,7 +6,7 @@ runs the workflow sequentially (about 7 s), then in parallel (about 3 s), and
 prints both wall times. Logs go to `logs/` under the current directory, as in
 the document; pass another folder as the first argument to put them elsewhere.
 
-    python resources/examples/seed_example.py [LOG_FOLDER]
+    python resources/scripts/seed_example.py [LOG_FOLDER]
 """
 
 from __future__ import annotations

@@ -82,3 +82,25 @@ def test_seed_example_sequential_then_parallel(tmp_path):
             f"Starting {name}.",
             f"Finished {name}.",
         ] * 2
+
+
+def test_the_seed_script_runs_unchanged_with_the_documented_timings(tmp_path) -> None:
+    """resources/scripts/seed_example.py: the 1.x example with only its import changed."""
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "resources" / "scripts" / "seed_example.py"
+    run = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "logs")],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    sequential = float(re.search(r"^Sequential: ([\d.]+) s$", run.stdout, re.M).group(1))
+    parallel = float(re.search(r"^Parallel:   ([\d.]+) s", run.stdout, re.M).group(1))
+    assert 7.0 <= sequential < 9.0 and 3.0 <= parallel < 5.0, run.stdout
+    # Any of the three equal fetches may end last; the path is one of them, then the metrics.
+    assert re.search(r"^Critical path: fetch_\w+ -> calculate_metrics \(3\.\d\d s\)$",
+                     run.stdout, re.M), run.stdout
+    assert "Starting fetch_users." in (tmp_path / "logs" / "fetch_users.log").read_text()
