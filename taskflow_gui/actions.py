@@ -54,6 +54,8 @@ class Actions(QObject):
                       tip="Save the project")
         self.save_as = a(self, "Save &As…", shortcut=Key.SaveAs,
                          tip="Save the project under a new name")
+        self.project_settings = a(self, "Project Se&ttings…", shortcut="Ctrl+Alt+S",
+                                  tip="The project's name, python paths and executor")
         self.export_png = a(self, "Export Canvas as &PNG…", icon_name="export",
                             tip="Save a picture of the whole workflow")
         self.export_svg = a(self, "Export Canvas as S&VG…",

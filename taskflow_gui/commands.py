@@ -360,6 +360,42 @@ class SetExecutor(ModelCommand):
         self.workflow.set_properties(executor=self.old[0], dask_address=self.old[1])
 
 
+class SetProjectSettings(ModelCommand):
+    """Project Settings… as one step: name, python paths and executor change together,
+    so one undo puts back everything the dialog changed."""
+
+    def __init__(
+        self,
+        workflow: Workflow,
+        *,
+        name: str,
+        python_paths: Sequence[str],
+        executor: str,
+        dask_address: str,
+    ) -> None:
+        super().__init__(workflow, "Change project settings")
+        self.old = _project_settings(workflow.name, workflow.python_paths, workflow.executor,
+                                     workflow.dask_address)
+        self.new = _project_settings(name, python_paths, executor, dask_address)
+
+    def changes_anything(self) -> bool:
+        """False when applying would leave the project as it is (push nothing then)."""
+        return self.new != self.old
+
+    def apply(self) -> None:
+        self.workflow.set_properties(**self.new)
+
+    def revert(self) -> None:
+        self.workflow.set_properties(**self.old)
+
+
+def _project_settings(
+    name: str, python_paths: Sequence[str], executor: str, dask_address: str
+) -> dict[str, Any]:
+    return {"name": name, "python_paths": [str(p) for p in python_paths],
+            "executor": executor, "dask_address": dask_address.strip()}
+
+
 def _count(specs: Sequence[TaskSpec], verb: str) -> str:
     return f"{verb} {specs[0].name}" if len(specs) == 1 else f"{verb} {len(specs)} tasks"
 

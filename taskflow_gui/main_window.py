@@ -13,9 +13,6 @@ its actions, the Log, Timings and Compare docks and the run's statuses.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
@@ -40,6 +37,7 @@ from taskflow_gui.docks.problems import ProblemsDock
 from taskflow_gui.document import Document
 from taskflow_gui.edit_actions import EditController
 from taskflow_gui.file_actions import FileController
+from taskflow_gui.project_settings import ProjectSettingsDialog, path_entry
 from taskflow_gui.quick_add import QuickAddPopup
 from taskflow_gui.run_flow import RunFlow
 
@@ -133,6 +131,8 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         file.addActions([a.save, a.save_as])
         file.addSeparator()
+        file.addAction(a.project_settings)
+        file.addSeparator()
         file.addActions([a.export_png, a.export_svg])
         file.addSeparator()
         file.addAction(a.quit)
@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
         a.open.triggered.connect(f.open)
         a.save.triggered.connect(f.save)
         a.save_as.triggered.connect(f.save_as)
+        a.project_settings.triggered.connect(self.edit_project_settings)
         a.export_png.triggered.connect(lambda: f.export("png"))
         a.export_svg.triggered.connect(lambda: f.export("svg"))
         a.quit.triggered.connect(self.close)
@@ -338,18 +339,29 @@ class MainWindow(QMainWindow):
 
     def _add_python_path(self, folder: str) -> None:
         workflow = self.document.workflow
-        entry = folder
-        if workflow.base_dir is not None:
-            try:
-                entry = Path(os.path.relpath(folder, workflow.base_dir)).as_posix()
-            except ValueError:
-                entry = folder
+        entry = path_entry(workflow, folder)
         if entry in workflow.python_paths:
             return
         try:
             self.document.push(SetPythonPaths(workflow, [*workflow.python_paths, entry]))
         except WorkflowError as exc:
             self.show_status(str(exc))
+
+    def edit_project_settings(self) -> None:
+        """File ▸ Project Settings…: one undoable edit for whatever the dialog changed."""
+        dialog = ProjectSettingsDialog(self.document.workflow, self)
+        if dialog.exec() != ProjectSettingsDialog.DialogCode.Accepted:
+            return
+        command = dialog.command()
+        if not command.changes_anything():
+            return
+        try:
+            self.document.push(command)
+        except WorkflowError as exc:
+            self.show_status(str(exc))
+            return
+        self._update_title()
+        self.show_status("Project settings changed.", 5000)
 
     def resolve_callables(self) -> None:
         count = self.checker.resolve(self)
