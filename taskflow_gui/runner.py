@@ -20,6 +20,7 @@ Typical wiring::
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 import traceback
@@ -40,10 +41,17 @@ LINE_ROW = attrgetter("time", "task", "level", "line")
 
 #: How often queued events reach the GUI: often enough to feel live, rarely enough to batch.
 BATCH_INTERVAL_MS = 50
-#: A GUI thread that has not delivered for this long is starved of the GIL by chatty
-#: tasks; those then pause for YIELD_SECONDS after a line so that it gets a turn.
-STARVED_AFTER = 0.06
+#: A GUI thread that has not run Python for this long is starved of the GIL by chatty
+#: tasks; those then pause for YIELD_SECONDS after a line so that it gets a turn. The GUI
+#: thread says it is alive every HEARTBEAT_MS, so starvation is seen within
+#: STARVED_AFTER rather than only when a delivery is overdue.
+STARVED_AFTER = 0.03
 YIELD_SECONDS = 0.001
+HEARTBEAT_MS = 10
+#: The interpreter's GIL switch interval while a run goes on (Python's default is 5 ms):
+#: a thread that asks for the GIL waits about this long before the holder lets go, and
+#: the GUI thread asks every time Qt calls into Python.
+RUN_SWITCH_INTERVAL = 0.001
 #: Lines handed to the views per delivery at most; the rest waits for the next one, so
 #: that falling behind never turns into one long freeze.
 MAX_LINES_PER_DELIVERY = 20_000
@@ -96,8 +104,9 @@ class _EventStream:
     The GIL is not fair: a thread that waits in an event loop and needs it for a
     moment at a time (the GUI) can be kept waiting for hundreds of milliseconds by
     threads that never stop running Python (tasks printing in a loop). So the
-    reader stamps ``delivered_at`` on every delivery, and a writer that sees the
-    stamp grow old sleeps a millisecond after its line, leaving the GIL to the GUI.
+    GUI thread stamps ``delivered_at`` on every delivery and heartbeat, and a writer
+    that sees the stamp grow old sleeps a millisecond after its line, leaving the GIL
+    to the GUI.
     Tasks slow down only while the GUI is starved, never otherwise.
     """
 
@@ -108,7 +117,7 @@ class _EventStream:
         self.others: deque[tuple[int, Any]] = deque()
         self.lock = threading.Lock()
         self.read = 0  # lines[:read] have been delivered
-        self.delivered_at = time.monotonic()  # last time the GUI thread took events
+        self.delivered_at = time.monotonic()  # last time the GUI thread ran Python
 
     def put(self, event: Any) -> None:
         """Queue a non-line event (any thread)."""
@@ -242,6 +251,10 @@ class RunController(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(BATCH_INTERVAL_MS)
         self._timer.timeout.connect(self._drain)
+        self._heartbeat = QTimer(self)
+        self._heartbeat.setInterval(HEARTBEAT_MS)
+        self._heartbeat.timeout.connect(self._beat)
+        self._switch_interval = sys.getswitchinterval()
         self._cancelled = threading.Event()
         self._job: _RunJob | None = None
         self._process: Any = None
@@ -363,7 +376,14 @@ class RunController(QObject):
         self.started.emit(mode)
         self.running_changed.emit(True)
         self._timer.start()
+        self._heartbeat.start()
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._switch_interval, RUN_SWITCH_INTERVAL))
         self._pool.start(self._job)
+
+    @Slot()
+    def _beat(self) -> None:
+        self._stream.delivered_at = time.monotonic()
 
     @Slot()
     def _drain(self) -> None:
@@ -406,6 +426,8 @@ class RunController(QObject):
 
     def _finish(self, done: _JobDone) -> None:
         self._timer.stop()
+        self._heartbeat.stop()
+        sys.setswitchinterval(self._switch_interval)
         self._running = False
         self._phase = ""
         self._job = None

@@ -313,3 +313,36 @@ def test_chatty_tasks_yield_only_while_the_gui_is_starved(monkeypatch):
     on_event(line)
     assert slept == [runner.YIELD_SECONDS]
     assert stream.lines == [runner.LINE_ROW(line)] * 2
+
+
+def test_a_run_shortens_the_gil_switch_interval_and_puts_it_back(controller, qtbot, tmp_path):
+    import sys
+
+    from taskflow_gui import runner
+
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+    controller.task_started.connect(lambda _event: seen.append(sys.getswitchinterval()))
+    process = Process([Task("talk", str(tmp_path / "t.log"), chatty, args=("talk", 50))])
+    with qtbot.waitSignal(controller.finished, timeout=10000):
+        controller.start(process, parallel=False)
+    assert seen == [pytest.approx(min(before, runner.RUN_SWITCH_INTERVAL))]
+    assert sys.getswitchinterval() == pytest.approx(before)
+
+
+def test_the_gui_heartbeat_keeps_the_stamp_fresh_between_deliveries(controller, qtbot, tmp_path):
+    from taskflow_gui import runner
+
+    process = Process([Task("stuck", str(tmp_path / "s.log"), hang_forever)])
+    with qtbot.waitSignal(controller.task_started, timeout=5000):
+        controller.start(process, parallel=False)
+    stream = controller._stream
+    controller._timer.stop()  # no deliveries: only the heartbeat can refresh the stamp now
+    stream.delivered_at = time.monotonic() - 10  # as if the GUI had been starved
+    qtbot.waitUntil(
+        lambda: time.monotonic() - stream.delivered_at < runner.STARVED_AFTER, timeout=2000
+    )
+    controller._timer.start()
+    controller.cancel()
+    qtbot.waitUntil(lambda: not controller.is_running, timeout=5000)
+    process.close_loggers()
