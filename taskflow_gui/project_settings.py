@@ -78,10 +78,10 @@ class ProjectSettingsDialog(QDialog):
         path_row = QHBoxLayout()
         path_row.addWidget(self.paths, 1)
         path_row.addLayout(buttons)
-        where = (f"relative to {workflow.base_dir}" if workflow.base_dir is not None
-                 else "relative to the project file, once it is saved")
-        paths_hint = QLabel(f"Folders put first on sys.path to resolve and run callables, "
-                            f"{where}. Earlier folders win.")
+        where = ("the project's folder" if workflow.base_dir is not None
+                 else "the project's folder, once it is saved")
+        paths_hint = QLabel("Folders put first on sys.path to resolve and run callables; "
+                            f"earlier folders win. Relative paths start at {where}.")
         paths_hint.setWordWrap(True)
         paths_hint.setStyleSheet("color: palette(placeholder-text);")
 
@@ -102,7 +102,9 @@ class ProjectSettingsDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("&Name", self.name)
-        form.addRow("&Python paths", path_row)
+        paths_label = QLabel("&Python paths")
+        paths_label.setBuddy(self.paths)
+        form.addRow(paths_label, path_row)
         form.addRow("", paths_hint)
         form.addRow("&Executor", self.executor)
         form.addRow("Dask &scheduler", self.address)
