@@ -13,6 +13,8 @@ its actions, the Log, Timings and Compare docks and the run's statuses.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
@@ -30,16 +32,18 @@ from taskflow_gui.actions import Actions
 from taskflow_gui.callable_check import CallableChecker
 from taskflow_gui.callables import CallableCatalog
 from taskflow_gui.canvas import WorkflowScene, WorkflowView
+from taskflow_gui.canvas.view import HINT_TEXT
 from taskflow_gui.commands import SetPythonPaths
 from taskflow_gui.docks.inspector import InspectorDock
 from taskflow_gui.docks.palette import PaletteDock
 from taskflow_gui.docks.problems import ProblemsDock
 from taskflow_gui.document import Document
 from taskflow_gui.edit_actions import EditController
-from taskflow_gui.file_actions import FileController
+from taskflow_gui.file_actions import FileController, example_files
 from taskflow_gui.project_settings import ProjectSettingsDialog, path_entry
 from taskflow_gui.quick_add import QuickAddPopup
 from taskflow_gui.run_flow import RunFlow
+from taskflow_gui.start_panel import StartPanel
 
 SETTINGS_GROUP = "mainWindow"
 LAYOUT_VERSION = 1
@@ -101,6 +105,9 @@ class MainWindow(QMainWindow):
                                    self)
         self.files = FileController(self, self)
         self.checker = CallableChecker(self.catalog, self.scene.set_task_problem, self)
+        self.start_panel = StartPanel(self.view, example_files(), self._open_example,
+                                      self.files.open)
+        self._unwatch_emptiness = lambda: None
 
         self._build_menus()
         self._build_toolbars()
@@ -270,6 +277,9 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(document.undo_stack)
         workflow = document.workflow
         self.scene.set_workflow(workflow)
+        self._unwatch_emptiness()
+        self._unwatch_emptiness = workflow.subscribe(lambda _change: self._update_start_panel())
+        self._update_start_panel()
         self.catalog.set_workflow(workflow)
         self.inspector.set_document(workflow, document.push)
         self.problems.set_workflow(workflow)
@@ -288,6 +298,16 @@ class MainWindow(QMainWindow):
         self.setWindowFilePath(str(path) if path else "")
 
     # -- reactions -------------------------------------------------------------------
+    def _update_start_panel(self) -> None:
+        """The start panel shows exactly while the canvas has no task."""
+        empty = not len(self.document.workflow)
+        self.start_panel.setVisible(empty)
+        self.view.hint_text = "" if empty else HINT_TEXT
+        self.view.viewport().update()
+
+    def _open_example(self, path: Path) -> None:
+        self.files.open_path(path)
+
     def show_status(self, message: str, timeout: int = 8000) -> None:
         self.statusBar().showMessage(message, timeout)
 

@@ -50,6 +50,8 @@ class WorkflowView(QGraphicsView):
         self._pan_from: QPointF | None = None
         self._space_held = False
         self._cursor: QPoint | None = None
+        self.hint_text = HINT_TEXT
+        """Drawn on an empty canvas; empty while something else (the start panel) says it."""
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
@@ -260,7 +262,7 @@ class WorkflowView(QGraphicsView):
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         scene = self.scene()
-        if not isinstance(scene, WorkflowScene) or not scene.is_empty():
+        if not isinstance(scene, WorkflowScene) or not scene.is_empty() or not self.hint_text:
             return
         painter.save()
         painter.resetTransform()
@@ -268,5 +270,6 @@ class WorkflowView(QGraphicsView):
         font.setPointSizeF(11.0)
         painter.setFont(font)
         painter.setPen(HINT_COLOR)
-        painter.drawText(QRectF(self.viewport().rect()), Qt.AlignmentFlag.AlignCenter, HINT_TEXT)
+        painter.drawText(QRectF(self.viewport().rect()), Qt.AlignmentFlag.AlignCenter,
+                         self.hint_text)
         painter.restore()
