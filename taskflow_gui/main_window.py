@@ -39,7 +39,7 @@ from taskflow_gui.docks.palette import PaletteDock
 from taskflow_gui.docks.problems import ProblemsDock
 from taskflow_gui.document import Document
 from taskflow_gui.edit_actions import EditController
-from taskflow_gui.file_actions import FileController, example_files
+from taskflow_gui.file_actions import FileController, example_files, recent_files
 from taskflow_gui.project_settings import ProjectSettingsDialog, path_entry
 from taskflow_gui.quick_add import QuickAddPopup
 from taskflow_gui.run_flow import RunFlow
@@ -105,8 +105,10 @@ class MainWindow(QMainWindow):
                                    self)
         self.files = FileController(self, self)
         self.checker = CallableChecker(self.catalog, self.scene.set_task_problem, self)
-        self.start_panel = StartPanel(self.view, example_files(), self._open_example,
+        self.start_panel = StartPanel(self.view, example_files(), self._open_from_start,
                                       self.files.open)
+        self.start_panel.set_recent(recent_files())
+        self.files.recentChanged.connect(lambda: self.start_panel.set_recent(recent_files()))
         self._unwatch_emptiness = lambda: None
 
         self._build_menus()
@@ -301,11 +303,13 @@ class MainWindow(QMainWindow):
     def _update_start_panel(self) -> None:
         """The start panel shows exactly while the canvas has no task."""
         empty = not len(self.document.workflow)
+        if empty and not self.start_panel.isVisible():
+            self.start_panel.set_recent(recent_files())  # files may have gone meanwhile
         self.start_panel.setVisible(empty)
         self.view.hint_text = "" if empty else HINT_TEXT
         self.view.viewport().update()
 
-    def _open_example(self, path: Path) -> None:
+    def _open_from_start(self, path: Path) -> None:
         self.files.open_path(path)
 
     def show_status(self, message: str, timeout: int = 8000) -> None:

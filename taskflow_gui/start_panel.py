@@ -1,4 +1,4 @@
-"""The card on an empty canvas: how to add a first task, the bundled examples, Open.
+"""The card on an empty canvas: how to add a first task, recent projects, examples, Open.
 
 A new user sees a blank canvas first; this turns it into the three ways to
 begin. It floats over the view's centre and hides itself once the canvas has a
@@ -7,12 +7,15 @@ task, so it never covers work.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QMoveEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from taskflow_gui.document import PROJECT_SUFFIX
 
 __all__ = ["StartPanel"]
 
@@ -24,14 +27,28 @@ _STYLE = """
 """
 
 
+MAX_RECENT_SHOWN = 5
+
+
+def _recent_label(path: Path) -> str:
+    """"pipeline — ~/work/etl": the project's name, then where it is."""
+    name = path.name[: -len(PROJECT_SUFFIX)] if path.name.endswith(PROJECT_SUFFIX) else path.name
+    folder = str(path.parent)
+    home = str(Path.home())
+    if folder == home or folder.startswith(home + os.sep):
+        folder = "~" + folder[len(home):]
+    return f"{name} — {folder}"
+
+
 class StartPanel(QFrame):
-    """Centred over `view`'s viewport; buttons call `open_example(path)` and `open_project()`."""
+    """Centred over `view`'s viewport; its buttons call `open_path(path)` (a recent
+    project or an example) and `open_project()` (File ▸ Open)."""
 
     def __init__(
         self,
         view: QWidget,
         examples: list[tuple[str, Path]],
-        open_example: Callable[[Path], object],
+        open_path: Callable[[Path], object],
         open_project: Callable[[], object],
     ) -> None:
         viewport = view.viewport() if hasattr(view, "viewport") else view
@@ -51,6 +68,15 @@ class StartPanel(QFrame):
         layout.setSpacing(10)
         layout.addWidget(title)
         layout.addWidget(how)
+        self._open_path = open_path
+        self.recent_buttons: list[QPushButton] = []
+        self._recent = QWidget()
+        self._recent_box = QVBoxLayout(self._recent)
+        self._recent_box.setContentsMargins(0, 4, 0, 0)
+        self._recent_box.setSpacing(6)
+        self._recent_box.addWidget(QLabel("Pick up where you left off:"))
+        layout.addWidget(self._recent)
+        self._recent.hide()
         self.example_buttons: list[QPushButton] = []
         if examples:
             layout.addSpacing(4)
@@ -60,7 +86,7 @@ class StartPanel(QFrame):
                 button.setObjectName(f"example:{path.name}")
                 button.setToolTip(str(path))
                 button.setCursor(Qt.CursorShape.PointingHandCursor)
-                button.clicked.connect(lambda _checked=False, p=path: open_example(p))
+                button.clicked.connect(lambda _checked=False, p=path: open_path(p))
                 layout.addWidget(button)
                 self.example_buttons.append(button)
         layout.addSpacing(4)
@@ -70,6 +96,28 @@ class StartPanel(QFrame):
         layout.addWidget(self.open_button)
         self.setFixedWidth(380)
         viewport.installEventFilter(self)
+        self.adjustSize()
+        self._place()
+
+    def set_recent(self, paths: list[str]) -> None:
+        """Show the most recent projects that still exist (File ▸ Open Recent's list)."""
+        for button in self.recent_buttons:
+            self._recent_box.removeWidget(button)
+            button.deleteLater()
+        self.recent_buttons = []
+        existing = [Path(p) for p in paths if Path(p).is_file()][:MAX_RECENT_SHOWN]
+        for path in existing:
+            button = QPushButton()
+            label = _recent_label(path)  # a long path loses its middle
+            button.setText(button.fontMetrics().elidedText(
+                label, Qt.TextElideMode.ElideMiddle, self.width() - 70))
+            button.setObjectName(f"recent:{path}")
+            button.setToolTip(str(path))
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.clicked.connect(lambda _checked=False, p=path: self._open_path(p))
+            self._recent_box.addWidget(button)
+            self.recent_buttons.append(button)
+        self._recent.setVisible(bool(existing))
         self.adjustSize()
         self._place()
 

@@ -68,3 +68,23 @@ def test_open_on_the_panel_is_file_open(window, monkeypatch, project, ui, qtbot)
     qtbot.mouseClick(window.start_panel.open_button, Qt.MouseButton.LeftButton)
     assert ui.names(window) == ["load", "clean", "report"]
     assert not window.start_panel.isVisible()
+
+
+def test_recent_projects_are_offered_first_and_open_with_a_click(window, project, ui, qtbot):
+    panel = window.start_panel
+    assert panel.recent_buttons == []  # a fresh settings folder: nothing recent yet
+    assert window.files.open_path(project)
+    ui.trigger(window, "File", "New")
+    assert panel.isVisible()
+    assert [b.toolTip() for b in panel.recent_buttons] == [str(project.resolve())]
+    assert panel.recent_buttons[0].text().startswith("test — ")
+    qtbot.mouseClick(panel.recent_buttons[0], Qt.MouseButton.LeftButton)
+    assert ui.names(window) == ["load", "clean", "report"]
+
+
+def test_a_recent_project_that_was_deleted_is_not_offered(window, project, ui):
+    assert window.files.open_path(project)
+    project.unlink()
+    ui.trigger(window, "File", "New")
+    assert window.start_panel.isVisible()
+    assert window.start_panel.recent_buttons == []
