@@ -1,7 +1,7 @@
 """How fast the canvas opens, repaints and drags a big workflow, beside a plain QGraphicsView.
 
 A generated 1,000-task, 1,500-edge workflow, auto-laid out, in a 1400x900 view
-rendered offscreen. Targets (issue: the designer): build the scene from the
+rendered offscreen. Targets: build the scene from the
 model in under 1 s, repaint the fitted view in at most 30 ms, and repaint at
 most 50 ms a frame while dragging 50 selected cards. The baseline draws the
 same cards and curves with stock QGraphicsItems in a stock view. A drag frame
