@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from time import time
 from typing import Any
 
-from taskflow_core.logfile import FORMAT, asctime, format_line, write
+from taskflow_core.logfile import FORMAT, format_line, write
 
 __all__ = [
     "Capture",
@@ -104,7 +104,7 @@ class Capture:
         now = time()
         levelname = _level_names.get(level) or logging.getLevelName(level)
         if len(lines) == 1:  # nearly always: this runs for every print()
-            entry = f"{asctime(now)} - {self.name} - {levelname} - {lines[0]}\n"  # format_line
+            entry = format_line(self.name, levelname, lines[0], now)
             write(self.path, entry)
             emit = self.emit
             if emit is not None:

@@ -347,9 +347,7 @@ class Run:
                     self.cancel_event.wait(delay)
                 if not self.begin(current):
                     return
-                value, exc = call_captured(
-                    current.func, current.args, current.kwargs, current.capture
-                )
+                value, exc = self._call(lane, current)
                 delay = self.settle(current, value, exc)
                 if delay < 0:
                     if delay == ABANDONED:
@@ -360,6 +358,10 @@ class Run:
             node = -1 if self.cancelled or self.finished else queue.pop()
             if node < 0:
                 node = self._take()
+
+    def _call(self, lane: int, job: Job) -> tuple[Any, BaseException | None]:
+        """Run one attempt on this thread, its output captured (other executors override)."""
+        return call_captured(job.func, job.args, job.kwargs, job.capture)
 
     def prepare(self, node: int, lane: int, number: int = 1, first: float | None = None) -> Job:
         """Read what running task `node` needs (its attributes are read now, per run)."""

@@ -328,55 +328,14 @@ class SetDependency(ModelCommand):
         self.workflow.set_dependency(self.upstream, self.downstream, *self.old)
 
 
-class SetPythonPaths(ModelCommand):
-    """Change where the project's modules are looked for (the palette rescans)."""
+class SetProperties(ModelCommand):
+    """Change some of the workflow's own settings (`Workflow.set_properties` keywords);
+    undo puts back the values they had."""
 
-    def __init__(self, workflow: Workflow, paths: Sequence[str]) -> None:
-        super().__init__(workflow, "Change Python paths")
-        self.old = list(workflow.python_paths)
-        self.new = list(paths)
-
-    def apply(self) -> None:
-        self.workflow.set_properties(python_paths=self.new)
-
-    def revert(self) -> None:
-        self.workflow.set_properties(python_paths=self.old)
-
-
-class SetExecutor(ModelCommand):
-    """Choose where the project's runs execute (saved in the project file)."""
-
-    def __init__(self, workflow: Workflow, executor: str, dask_address: str | None = None) -> None:
-        address = workflow.dask_address if dask_address is None else dask_address.strip()
-        text = "Set Dask scheduler" if address != workflow.dask_address else f"Run on {executor}"
+    def __init__(self, workflow: Workflow, text: str, **new: Any) -> None:
         super().__init__(workflow, text)
-        self.old = (workflow.executor, workflow.dask_address)
-        self.new = (executor, address)
-
-    def apply(self) -> None:
-        self.workflow.set_properties(executor=self.new[0], dask_address=self.new[1])
-
-    def revert(self) -> None:
-        self.workflow.set_properties(executor=self.old[0], dask_address=self.old[1])
-
-
-class SetProjectSettings(ModelCommand):
-    """Project Settings… as one step: name, python paths and executor change together,
-    so one undo puts back everything the dialog changed."""
-
-    def __init__(
-        self,
-        workflow: Workflow,
-        *,
-        name: str,
-        python_paths: Sequence[str],
-        executor: str,
-        dask_address: str,
-    ) -> None:
-        super().__init__(workflow, "Change project settings")
-        self.old = _project_settings(workflow.name, workflow.python_paths, workflow.executor,
-                                     workflow.dask_address)
-        self.new = _project_settings(name, python_paths, executor, dask_address)
+        self.new = new
+        self.old = {key: _copied(getattr(workflow, key)) for key in new}
 
     def changes_anything(self) -> bool:
         """False when applying would leave the project as it is (push nothing then)."""
@@ -389,11 +348,47 @@ class SetProjectSettings(ModelCommand):
         self.workflow.set_properties(**self.old)
 
 
-def _project_settings(
-    name: str, python_paths: Sequence[str], executor: str, dask_address: str
-) -> dict[str, Any]:
-    return {"name": name, "python_paths": [str(p) for p in python_paths],
-            "executor": executor, "dask_address": dask_address.strip()}
+class SetPythonPaths(SetProperties):
+    """Change where the project's modules are looked for (the palette rescans)."""
+
+    def __init__(self, workflow: Workflow, paths: Sequence[str]) -> None:
+        super().__init__(workflow, "Change Python paths", python_paths=list(paths))
+
+
+class SetExecutor(SetProperties):
+    """Choose where the project's runs execute (saved in the project file)."""
+
+    def __init__(self, workflow: Workflow, executor: str, dask_address: str | None = None) -> None:
+        address = workflow.dask_address if dask_address is None else dask_address.strip()
+        text = "Set Dask scheduler" if address != workflow.dask_address else f"Run on {executor}"
+        super().__init__(workflow, text, executor=executor, dask_address=address)
+
+
+class SetProjectSettings(SetProperties):
+    """Project Settings… as one step: name, python paths and executor change together,
+    so one undo puts back everything the dialog changed."""
+
+    def __init__(
+        self,
+        workflow: Workflow,
+        *,
+        name: str,
+        python_paths: Sequence[str],
+        executor: str,
+        dask_address: str,
+    ) -> None:
+        super().__init__(
+            workflow,
+            "Change project settings",
+            name=name,
+            python_paths=[str(p) for p in python_paths],
+            executor=executor,
+            dask_address=dask_address.strip(),
+        )
+
+
+def _copied(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
 
 
 def _count(specs: Sequence[TaskSpec], verb: str) -> str:

@@ -25,7 +25,7 @@ from taskflow_gui.run_actions import RunActions
 if TYPE_CHECKING:
     from taskflow_gui.main_window import MainWindow
 
-__all__ = ["CHOICES", "ExecutorChoice", "address_problem"]
+__all__ = ["CHOICES", "ExecutorChoice", "address_problem", "executor_problem"]
 
 CHOICES: tuple[tuple[str, str, str], ...] = (
     ("threads", "Threads",
@@ -40,6 +40,13 @@ CHOICES: tuple[tuple[str, str, str], ...] = (
 )
 
 _ADDRESS = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?[^\s/:]+:\d{1,5}/?$", re.IGNORECASE)
+
+
+def executor_problem(executor: str) -> str | None:
+    """Why runs cannot execute on `executor` on this machine, or None when they can."""
+    if executor == "dask" and importlib.util.find_spec("distributed") is None:
+        return 'Running on Dask needs the dask extra:\n\npip install "taskflow-gui[dask]"'
+    return None
 
 
 def address_problem(address: str) -> str | None:
@@ -83,10 +90,9 @@ class ExecutorChoice(QObject):
         address = workflow.dask_address if dask_address is None else dask_address.strip()
         if (executor, address) == (workflow.executor, workflow.dask_address):
             return True
-        if executor == "dask" and importlib.util.find_spec("distributed") is None:
-            QMessageBox.warning(
-                self.window, "Dask Is Not Installed",
-                "Running on Dask needs the dask extra:\n\npip install \"taskflow-gui[dask]\"")
+        missing = executor_problem(executor)
+        if missing is not None:
+            QMessageBox.warning(self.window, "Dask Is Not Installed", missing)
             self._sync()
             return False
         self.window.document.push(SetExecutor(workflow, executor, address))

@@ -13,8 +13,6 @@ its actions, the Log, Timings and Compare docks and the run's statuses.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
@@ -105,7 +103,7 @@ class MainWindow(QMainWindow):
                                    self)
         self.files = FileController(self, self)
         self.checker = CallableChecker(self.catalog, self.scene.set_task_problem, self)
-        self.start_panel = StartPanel(self.view, example_files(), self._open_from_start,
+        self.start_panel = StartPanel(self.view, example_files(), self.files.open_path,
                                       self.files.open)
         self.start_panel.set_recent(recent_files())
         self.files.recentChanged.connect(lambda: self.start_panel.set_recent(recent_files()))
@@ -308,9 +306,6 @@ class MainWindow(QMainWindow):
         self.start_panel.setVisible(empty)
         self.view.hint_text = "" if empty else HINT_TEXT
         self.view.viewport().update()
-
-    def _open_from_start(self, path: Path) -> None:
-        self.files.open_path(path)
 
     def show_status(self, message: str, timeout: int = 8000) -> None:
         self.statusBar().showMessage(message, timeout)

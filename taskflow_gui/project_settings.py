@@ -7,7 +7,6 @@ open with the problem shown beside the field.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
 from taskflow_core.workflow import Workflow
 
 from taskflow_gui.commands import SetProjectSettings
-from taskflow_gui.executor_choice import CHOICES, address_problem
+from taskflow_gui.executor_choice import CHOICES, address_problem, executor_problem
 
 __all__ = ["ProjectSettingsDialog", "path_entry"]
 
@@ -182,11 +181,9 @@ class ProjectSettingsDialog(QDialog):
         self.address_error.setVisible(bool(problem))
 
     def accept(self) -> None:
-        if self.executor.currentData() == "dask" and importlib.util.find_spec(
-            "distributed"
-        ) is None:
-            self.address_error.setText('Running on Dask needs the dask extra: '
-                                       'pip install "taskflow-gui[dask]".')
+        missing = executor_problem(str(self.executor.currentData()))
+        if missing is not None:
+            self.address_error.setText(missing.replace("\n\n", " "))
             self.address_error.show()
             return
         if address_problem(self.address.text().strip()) is not None:

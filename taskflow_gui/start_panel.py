@@ -13,7 +13,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QMoveEvent, QResizeEvent
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QFrame,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from taskflow_gui.document import PROJECT_SUFFIX
 
@@ -46,12 +53,12 @@ class StartPanel(QFrame):
 
     def __init__(
         self,
-        view: QWidget,
+        view: QAbstractScrollArea,
         examples: list[tuple[str, Path]],
         open_path: Callable[[Path], object],
         open_project: Callable[[], object],
     ) -> None:
-        viewport = view.viewport() if hasattr(view, "viewport") else view
+        viewport = view.viewport()
         super().__init__(viewport)
         self.setObjectName("StartPanel")
         self.setStyleSheet(_STYLE)

@@ -25,7 +25,7 @@ from typing import Any
 from taskflow_core.executors.worker import LINE, RemoteTaskError, dumps_call
 from taskflow_core.logfile import format_line
 from taskflow_core.logfile import write as write_log
-from taskflow_core.run import ABANDONED, Job, Run
+from taskflow_core.run import Job, Run
 
 __all__ = ["Backend", "RemoteRun"]
 
@@ -80,32 +80,6 @@ class RemoteRun(Run):
         result.executor = self.backend.name  # type: ignore[attr-defined]
         result.startup_seconds = self.startup_seconds  # type: ignore[attr-defined]
         return result
-
-    def _lane(self, lane: int, job: tuple[int, int, float | None, float] | None) -> None:
-        """`Run._lane` with the call sent to the backend."""
-        queue = self.queue
-        if job is None:
-            node, number, first_started, delay = self._take(), 1, None, 0.0
-        else:
-            node, number, first_started, delay = job
-        while node >= 0:
-            current = self.prepare(node, lane, number, first_started)
-            while True:  # the attempts of this task
-                if delay > 0:
-                    self.cancel_event.wait(delay)
-                if not self.begin(current):
-                    return
-                value, exc = self._call(lane, current)
-                delay = self.settle(current, value, exc)
-                if delay < 0:
-                    if delay == ABANDONED:
-                        return
-                    break
-                current.number += 1
-            number, first_started, delay = 1, None, 0.0
-            node = -1 if self.cancelled or self.finished else queue.pop()
-            if node < 0:
-                node = self._take()
 
     def _call(self, lane: int, job: Job) -> tuple[Any, BaseException | None]:
         """Run one attempt on the backend; its captured lines join the task's log."""
